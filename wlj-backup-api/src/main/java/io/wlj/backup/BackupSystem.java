@@ -1,0 +1,249 @@
+package io.wlj.backup;
+
+import io.wlj.backup.audit.AuditEntry;
+import io.wlj.backup.audit.JournalCheck;
+import io.wlj.backup.internal.BackupRun;
+import io.wlj.backup.internal.EngineConfig;
+import io.wlj.backup.internal.HostInfo;
+import io.wlj.backup.internal.Verifier;
+import io.wlj.backup.repository.Leftover;
+import io.wlj.backup.repository.LockMode;
+import io.wlj.backup.repository.Manifest;
+import io.wlj.backup.repository.ManifestHeader;
+import io.wlj.backup.repository.VerificationRecord;
+import io.wlj.backup.spi.BackupRepository;
+import io.wlj.backup.spi.BackupSource;
+import io.wlj.backup.spi.CodecStage;
+import io.wlj.backup.spi.RepositoryLock;
+import io.wlj.backup.spi.ValidationGate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The entry point: an immutable, thread-safe composition of a repository, sources, codec
+ * stages, gates and listeners. Build one with {@link #configure()}; every operation returns a
+ * result object and throws {@link BackupException} with a sentence a user can act on.
+ *
+ * <pre>{@code
+ * BackupSystem backups = BackupSystem.configure()
+ *     .repository(FileSystemRepository.initOrOpen(Path.of("/var/backups/app")))
+ *     .source(FileTreeSource.of("data", Path.of("data"), Path.of("presets")))
+ *     .compression(Compression.zstd(3))
+ *     .gates(Stage.AFTER_BACKUP, Gates.checksums(), Gates.minSize(1024))
+ *     .build();
+ * BackupResult result = backups.backup();
+ * }</pre>
+ */
+public final class BackupSystem {
+    private final EngineConfig config;
+
+    private BackupSystem(EngineConfig config) {
+        this.config = config;
+    }
+
+    public static Builder configure() {
+        return new Builder();
+    }
+
+    public BackupRepository repository() {
+        return config.repository();
+    }
+
+    public List<BackupSource> sources() {
+        return config.sources();
+    }
+
+    /** Backs up every source; the backup exists only if this returns. */
+    public BackupResult backup() {
+        return backup(Map.of(), ProgressMonitor.NONE);
+    }
+
+    /** Backs up every source with labels (for example {@code trigger=nightly}) and a progress monitor. */
+    public BackupResult backup(Map<String, String> labels, ProgressMonitor progress) {
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(progress, "progress");
+        labels.forEach((k, v) -> {
+            if (k == null || !k.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") || v == null || v.length() > 256) {
+                throw BackupException.badInput("Label '" + k + "' must be a short name of letters, digits, '.', '-', '_' with a value under 256 characters.");
+            }
+        });
+        return new BackupRun(config, Map.copyOf(labels), progress).run();
+    }
+
+    /** Sealed backups, oldest first. */
+    public List<ManifestHeader> list() {
+        return config.repository().list();
+    }
+
+    /** The newest sealed backup, if any. */
+    public Optional<ManifestHeader> latest() {
+        List<ManifestHeader> all = list();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** The newest sealed backup, or a NOT_FOUND failure saying the repository has none. */
+    public BackupId requireLatest() {
+        return latest().map(ManifestHeader::id).orElseThrow(() -> new BackupException(ErrorCode.NOT_FOUND,
+                "The repository at " + config.repository().location() + " holds no sealed backup yet."));
+    }
+
+    /** The full manifest of a sealed backup. */
+    public Manifest show(BackupId id) {
+        return config.repository().read(id);
+    }
+
+    /** Checks the stored checksums of one backup (no key needed) and records the outcome. */
+    public VerificationRecord verify(BackupId id) {
+        return verify(id, false, ProgressMonitor.NONE);
+    }
+
+    /**
+     * Checks one backup and records the outcome in the repository and the journal.
+     *
+     * @param deep also decode every artifact and compare its plaintext checksum
+     */
+    public VerificationRecord verify(BackupId id, boolean deep, ProgressMonitor progress) {
+        Instant start = Instant.now();
+        try (RepositoryLock lock = config.repository().lock(LockMode.SHARED, "verify " + id)) {
+            Manifest manifest = config.repository().read(id);
+            VerificationRecord record = Verifier.check(config.repository(), manifest, deep, progress);
+            config.repository().recordVerification(record);
+            config.repository().journal().append(new AuditEntry("verify", start, Instant.now(),
+                    record.passed() ? "SUCCESS" : "FAILED", List.of(record.kind() + " check of " + record.artifacts() + " file(s)"),
+                    record.problems(), Map.of("backupId", id.value(), "bytes", String.valueOf(record.bytes())),
+                    HostInfo.host(), HostInfo.user()));
+            return record;
+        }
+    }
+
+    /** Verifies every sealed backup, oldest first. */
+    public List<VerificationRecord> verifyAll(boolean deep, ProgressMonitor progress) {
+        List<VerificationRecord> records = new ArrayList<>();
+        for (ManifestHeader h : list()) {
+            records.add(verify(h.id(), deep, progress));
+        }
+        return records;
+    }
+
+    /** Starts describing a restore of {@code id}; nothing is read or touched until {@link RestoreRequest#plan()}. */
+    public RestoreRequest restore(BackupId id) {
+        return new RestoreRequest(config, id);
+    }
+
+    /** What interrupted operations left in the repository. */
+    public List<Leftover> leftovers() {
+        return config.repository().leftovers();
+    }
+
+    /** Checks the audit journal's hash chain. */
+    public JournalCheck verifyJournal() {
+        return config.repository().journal().verify();
+    }
+
+    @Override
+    public String toString() {
+        return "BackupSystem[repository=" + config.repository().location() + ", sources="
+                + config.sources().stream().map(BackupSource::name).toList() + ", stages="
+                + config.stages().stream().map(CodecStage::id).toList() + "]";
+    }
+
+    /** Fail-fast configuration: contradictory or missing settings fail at {@link #build()} or earlier. */
+    public static final class Builder {
+        private BackupRepository repository;
+        private final List<BackupSource> sources = new ArrayList<>();
+        private CodecStage compression;
+        private final List<CodecStage> extraStages = new ArrayList<>();
+        private final Map<Stage, List<ValidationGate>> gates = new EnumMap<>(Stage.class);
+        private final List<BackupListener> listeners = new ArrayList<>();
+        private int parallelism = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
+        private Builder() {
+        }
+
+        public Builder repository(BackupRepository repository) {
+            if (this.repository != null) {
+                throw BackupException.badInput("The repository is already set to " + this.repository.location() + "; a backup system has one repository.");
+            }
+            this.repository = Objects.requireNonNull(repository, "repository");
+            return this;
+        }
+
+        public Builder source(BackupSource source) {
+            Objects.requireNonNull(source, "source");
+            this.sources.add(source);
+            return this;
+        }
+
+        /** Compression, applied first (default {@link Compression#zstd()}). */
+        public Builder compression(CodecStage compression) {
+            if (this.compression != null) {
+                throw BackupException.badInput("Compression is already set to " + this.compression + ".");
+            }
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /** A further stage after compression, such as encryption from {@code wlj-backup-crypto}. */
+        public Builder stage(CodecStage stage) {
+            this.extraStages.add(Objects.requireNonNull(stage, "stage"));
+            return this;
+        }
+
+        public Builder gates(Stage stage, ValidationGate... gates) {
+            Objects.requireNonNull(stage, "stage");
+            for (ValidationGate g : gates) {
+                this.gates.computeIfAbsent(stage, s -> new ArrayList<>()).add(Objects.requireNonNull(g, "gate"));
+            }
+            return this;
+        }
+
+        public Builder listener(BackupListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** How many sources are backed up at once (default: 2, or 1 on a single core). */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 1 || parallelism > 64) {
+                throw BackupException.badInput("Parallelism must be between 1 and 64, not " + parallelism + ".");
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public BackupSystem build() {
+            if (repository == null) {
+                throw BackupException.badInput("No repository is configured; call repository(FileSystemRepository.at(path)).");
+            }
+            Set<String> names = new HashSet<>();
+            for (BackupSource s : sources) {
+                if (!names.add(s.name())) {
+                    throw BackupException.badInput("Two sources are named '" + s.name() + "'; source names must be unique.");
+                }
+            }
+            List<CodecStage> stages = new ArrayList<>();
+            stages.add(compression == null ? Compression.zstd() : compression);
+            Set<String> stageIds = new HashSet<>();
+            for (CodecStage s : extraStages) {
+                if (s.id().equals("zstd") || s.id().equals("gzip") || s.id().equals("none")) {
+                    throw BackupException.badInput("Compression '" + s.id() + "' was added as an extra stage; set it with compression(...) so it runs once, before encryption.");
+                }
+                if (!stageIds.add(s.id())) {
+                    throw BackupException.badInput("The stage '" + s.id() + "' is configured twice.");
+                }
+                stages.add(s);
+            }
+            Map<Stage, List<ValidationGate>> frozen = new LinkedHashMap<>();
+            gates.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+            return new BackupSystem(new EngineConfig(repository, sources, stages, frozen, listeners, parallelism));
+        }
+    }
+}

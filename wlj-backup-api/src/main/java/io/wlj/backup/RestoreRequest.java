@@ -1,0 +1,59 @@
+package io.wlj.backup;
+
+import io.wlj.backup.internal.DirectoryRestorePlan;
+import io.wlj.backup.internal.EngineConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Describes a restore before it is planned. Only directory targets exist so far; database
+ * targets arrive with the PostgreSQL module.
+ */
+public final class RestoreRequest {
+    private final EngineConfig config;
+    private final BackupId id;
+    private Path directory;
+    private boolean replace;
+    private final Set<String> sources = new LinkedHashSet<>();
+    private ProgressMonitor progress = ProgressMonitor.NONE;
+
+    RestoreRequest(EngineConfig config, BackupId id) {
+        this.config = config;
+        this.id = Objects.requireNonNull(id, "id");
+    }
+
+    /** Restore file-tree artifacts into {@code directory}; each stored root {@code R} becomes {@code directory/R}. */
+    public RestoreRequest toDirectory(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /** Replace non-empty target directories; the current content is kept beside them as the rollback. */
+    public RestoreRequest replaceExisting(boolean replace) {
+        this.replace = replace;
+        return this;
+    }
+
+    /** Restore only these sources (default: all file-tree sources in the backup). */
+    public RestoreRequest sources(String... names) {
+        for (String n : names) {
+            sources.add(Objects.requireNonNull(n, "source"));
+        }
+        return this;
+    }
+
+    public RestoreRequest progress(ProgressMonitor progress) {
+        this.progress = Objects.requireNonNull(progress, "progress");
+        return this;
+    }
+
+    /** Reads the manifest and checks the target; touches nothing. */
+    public RestorePlan plan() {
+        if (directory == null) {
+            throw BackupException.badInput("No restore target is set; call toDirectory(path).");
+        }
+        return new DirectoryRestorePlan(config, config.repository().read(id), directory, replace, sources, progress);
+    }
+}

@@ -1,0 +1,12 @@
+package io.wlj.backup;
+
+/** The version of wlj-backup, read from the jar manifest when packaged. */
+public final class Version {
+    private Version() {
+    }
+
+    public static String current() {
+        String v = Version.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

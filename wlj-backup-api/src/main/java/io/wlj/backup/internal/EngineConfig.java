@@ -1,0 +1,105 @@
+package io.wlj.backup.internal;
+
+import io.wlj.backup.BackupEvent;
+import io.wlj.backup.BackupListener;
+import io.wlj.backup.GateResult;
+import io.wlj.backup.ProgressMonitor;
+import io.wlj.backup.Stage;
+import io.wlj.backup.repository.Manifest;
+import io.wlj.backup.spi.BackupRepository;
+import io.wlj.backup.spi.BackupSource;
+import io.wlj.backup.spi.CodecStage;
+import io.wlj.backup.spi.GateContext;
+import io.wlj.backup.spi.ValidationGate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validated, immutable settings a {@link io.wlj.backup.BackupSystem} runs with.
+ *
+ * @param repository  where backups go
+ * @param sources     what is backed up
+ * @param stages      codec stages in writing order (compression first)
+ * @param gates       gates per stage
+ * @param listeners   event listeners
+ * @param parallelism how many sources run at once
+ */
+public record EngineConfig(BackupRepository repository, List<BackupSource> sources, List<CodecStage> stages,
+                           Map<Stage, List<ValidationGate>> gates, List<BackupListener> listeners, int parallelism) {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineConfig.class);
+
+    public EngineConfig {
+        sources = List.copyOf(sources);
+        stages = List.copyOf(stages);
+        gates = Map.copyOf(gates);
+        listeners = List.copyOf(listeners);
+    }
+
+    /** Delivers events to every listener; a failing listener is logged, never fatal. */
+    public Events events() {
+        return event -> {
+            for (BackupListener l : listeners) {
+                try {
+                    l.onEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("Listener {} failed on {}: {}", l, event.type(), e.toString());
+                }
+            }
+        };
+    }
+
+    /** Runs the gates of {@code stage}; a FAIL throws after every gate of the stage has run. */
+    public List<GateResult> runGates(Stage stage, Manifest manifest, ProgressMonitor progress) {
+        List<GateResult> results = new ArrayList<>();
+        GateContext context = new GateContext() {
+            @Override
+            public Stage stage() {
+                return stage;
+            }
+
+            @Override
+            public Optional<Manifest> manifest() {
+                return Optional.ofNullable(manifest);
+            }
+
+            @Override
+            public BackupRepository repository() {
+                return repository;
+            }
+
+            @Override
+            public ProgressMonitor progress() {
+                return progress;
+            }
+        };
+        for (ValidationGate gate : gates.getOrDefault(stage, List.of())) {
+            GateResult r;
+            try {
+                r = gate.evaluate(context);
+                if (r == null) {
+                    r = new GateResult(gate.name(), stage, GateResult.Status.FAIL, "the gate returned no result");
+                }
+            } catch (RuntimeException e) {
+                r = new GateResult(gate.name(), stage, GateResult.Status.FAIL, "the gate threw: " + e.getMessage());
+            }
+            results.add(r);
+            events().emit(BackupEvent.of(BackupEvent.Type.GATE_EVALUATED, manifest == null ? null : manifest.id(),
+                    r.gate(), r.status() + ": " + r.evidence()));
+        }
+        List<GateResult> failures = results.stream().filter(GateResult::failed).toList();
+        if (!failures.isEmpty()) {
+            throw new io.wlj.backup.GateFailedException(results, failures);
+        }
+        return results;
+    }
+
+    /** Emits events. */
+    @FunctionalInterface
+    public interface Events {
+        void emit(BackupEvent event);
+    }
+}

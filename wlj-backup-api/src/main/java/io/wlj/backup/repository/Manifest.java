@@ -1,0 +1,36 @@
+package io.wlj.backup.repository;
+
+import io.wlj.backup.BackupException;
+import io.wlj.backup.BackupId;
+import io.wlj.backup.ErrorCode;
+import java.util.Optional;
+
+/**
+ * A sealed backup's record: a public {@link ManifestHeader} and a private {@link ManifestDetail}.
+ * A backup exists only once its manifest has been written, last, by the repository.
+ */
+public record Manifest(ManifestHeader header, ManifestDetail detail) {
+    /** The format version this library writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    public BackupId id() {
+        return header.id();
+    }
+
+    /** The detail of the artifact stored as {@code file}. */
+    public Optional<ArtifactDetail> artifact(String file) {
+        return detail.artifacts().stream().filter(a -> a.file().equals(file)).findFirst();
+    }
+
+    /** The stored facts of {@code file}; fails when the manifest does not list it. */
+    public StoredArtifact stored(String file) {
+        return header.artifacts().stream().filter(a -> a.file().equals(file)).findFirst()
+                .orElseThrow(() -> new BackupException(ErrorCode.REPOSITORY,
+                        "The manifest of backup " + id() + " lists no stored file '" + file + "'."));
+    }
+
+    /** Total size of what the sources wrote. */
+    public long plainBytes() {
+        return detail.artifacts().stream().mapToLong(ArtifactDetail::plainSize).sum();
+    }
+}

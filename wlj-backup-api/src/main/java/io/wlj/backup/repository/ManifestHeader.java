@@ -1,0 +1,32 @@
+package io.wlj.backup.repository;
+
+import io.wlj.backup.BackupId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The public part of a manifest: readable without any key, so monitoring hosts can list
+ * backups and check freshness and integrity without learning anything about the data.
+ *
+ * @param formatVersion manifest format version
+ * @param id            backup id
+ * @param createdAt     when the backup started (authoritative; the id is only a hint)
+ * @param completedAt   when it was sealed
+ * @param status        {@code SEALED} for every manifest that exists
+ * @param kind          backup kind, {@code full} for now
+ * @param labels        user labels (never secrets)
+ * @param toolVersion   wlj-backup version that wrote it
+ * @param artifacts     stored files with sizes and checksums
+ * @param storedBytes   total stored size
+ */
+public record ManifestHeader(int formatVersion, BackupId id, Instant createdAt, Instant completedAt,
+                             String status, String kind, Map<String, String> labels, String toolVersion,
+                             List<StoredArtifact> artifacts, long storedBytes) {
+    public static final String SEALED = "SEALED";
+
+    public ManifestHeader {
+        labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+        artifacts = List.copyOf(artifacts);
+    }
+}
