@@ -148,8 +148,8 @@ public final class LockFiles {
     /** Creates {@code path} with the record's content atomically; false when it already exists. */
     private boolean publish(Path path, LockRecord record) throws IOException {
         Path temp = dir.resolve(DurableFiles.TEMP_PREFIX + record.token());
-        files.write(temp, Json.MAPPER.writeValueAsBytes(record));
         try {
+            files.write(temp, Json.MAPPER.writeValueAsBytes(record));
             Files.createLink(path, temp); // fails atomically if the lock exists
             DurableFiles.fsyncDirectory(dir);
             return true;

@@ -1,0 +1,91 @@
+package io.wlj.backup.testkit.internal;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL run from the zonky binaries on the classpath, for machines without Docker.
+ *
+ * <p>The binaries and a fresh data directory go under {@code java.io.tmpdir/embedded-pg}; zonky
+ * deletes the data directory when the server stops and sweeps ones left by killed JVMs on the
+ * next start. The version is whatever binaries jar the build put on the classpath.
+ */
+final class EmbeddedInstance implements PostgresInstance {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInstance.class);
+    private static final String USER = "postgres";
+    // The server trusts local connections, so the password is never checked; setting one
+    // anyway lets callers pass credentials the same way as for the Docker server.
+    private static final String PASSWORD = "postgres";
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedInstance(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    static EmbeddedInstance start() {
+        EmbeddedPostgres postgres;
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setCleanDataDirectory(true)
+                    // SharedPostgres owns the one shutdown hook that stops the server.
+                    .setRegisterShutdownHook(false)
+                    // A cold start on a loaded CI machine can exceed zonky's 10 s default.
+                    .setPGStartupWait(STARTUP_WAIT)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start embedded PostgreSQL: " + e.getMessage(), e);
+        }
+        EmbeddedInstance instance = new EmbeddedInstance(postgres);
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("ALTER ROLE " + USER + " PASSWORD '" + PASSWORD + "'");
+        } catch (SQLException e) {
+            instance.close();
+            throw new IllegalStateException("Embedded PostgreSQL started but refused a first statement: " + e.getMessage(), e);
+        }
+        return instance;
+    }
+
+    @Override
+    public String host() {
+        return "localhost";
+    }
+
+    @Override
+    public int port() {
+        return postgres.getPort();
+    }
+
+    @Override
+    public String user() {
+        return USER;
+    }
+
+    @Override
+    public String password() {
+        return PASSWORD;
+    }
+
+    @Override
+    public String origin() {
+        return "embedded binaries";
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not stop embedded PostgreSQL cleanly", e);
+        }
+    }
+}
