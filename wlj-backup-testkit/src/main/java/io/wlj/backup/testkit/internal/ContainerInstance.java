@@ -63,6 +63,12 @@ final class ContainerInstance implements PostgresInstance {
     }
 
     @Override
+    public String versionMismatch(int requestedMajor, ServerVersion running) {
+        return "PostgreSQL " + requestedMajor + " was requested but Docker image " + image + " runs PostgreSQL " + running
+                + "; pull a fresh " + image + " image.";
+    }
+
+    @Override
     public void close() {
         try {
             container.stop();

@@ -81,6 +81,21 @@ final class EmbeddedInstance implements PostgresInstance {
     }
 
     @Override
+    public String versionMismatch(int requestedMajor, ServerVersion running) {
+        return mismatchSentence(requestedMajor, running);
+    }
+
+    /**
+     * Maven, not the test JVM, picks the binaries jar (through the parent pom's profiles), so
+     * setting the property only for the tests cannot change the version that runs.
+     */
+    static String mismatchSentence(int requestedMajor, ServerVersion running) {
+        return "PostgreSQL " + requestedMajor + " was requested but the embedded binaries on the classpath are PostgreSQL "
+                + running + "; pass -Dwlj.test.postgres.version=" + requestedMajor
+                + " to Maven itself (not only to the test JVM) so that it selects the matching binaries.";
+    }
+
+    @Override
     public void close() {
         try {
             postgres.close();

@@ -22,6 +22,9 @@ interface PostgresInstance extends AutoCloseable {
     /** What runs the server, for log lines and error messages: "Docker image postgres:16". */
     String origin();
 
+    /** One sentence for a server running {@code running} when {@code requestedMajor} was asked for, saying how to fix it. */
+    String versionMismatch(int requestedMajor, ServerVersion running);
+
     /** Stops the server and frees its resources; later calls do nothing. Never throws. */
     @Override
     void close();
