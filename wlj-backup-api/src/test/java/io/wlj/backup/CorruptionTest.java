@@ -28,18 +28,29 @@ class CorruptionTest {
 
     @BeforeEach
     void backUp() throws Exception {
+        backUp(Compression.zstd());
+    }
+
+    void backUp(io.wlj.backup.spi.CodecStage codec) throws Exception {
+        if (repository != null) {
+            deleteRecursively(tmp);
+            Files.createDirectories(tmp);
+        }
         data = Trees.sample(tmp.resolve("src/data"), 21);
         Trees.sample(tmp.resolve("src/media"), 22);
         repository = FileSystemRepository.initOrOpen(tmp.resolve("repo"));
         backups = BackupSystem.configure().repository(repository)
                 .source(FileTreeSource.of("data", data))
                 .source(FileTreeSource.of("media", tmp.resolve("src/media")))
+                .compression(codec)
                 .build();
         id = backups.backup().id();
     }
 
-    @Test
-    void flippingOneByteAnywhereInAnyArtifactFailsVerifyNamingItAndRestoreRefuses() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"zstd", "gzip", "none"})
+    void flippingOneByteAnywhereInAnyArtifactFailsVerifyNamingItAndRestoreRefuses(String codec) throws Exception {
+        backUp(Compression.parse(codec));
         for (StoredArtifact stored : backups.show(id).header().artifacts()) {
             Path file = repository.pathOf(id, stored.file());
             for (long offset : new long[] {0, stored.storedSize() / 2, stored.storedSize() - 1}) {
@@ -91,6 +102,15 @@ class CorruptionTest {
     private static List<String> listing(Path dir) throws Exception {
         try (Stream<Path> s = Files.walk(dir)) {
             return new ArrayList<>(s.map(dir::relativize).map(Path::toString).sorted().toList());
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
         }
     }
 

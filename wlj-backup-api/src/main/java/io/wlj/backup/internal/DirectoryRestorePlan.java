@@ -238,13 +238,31 @@ public final class DirectoryRestorePlan implements RestorePlan {
             DigestingInputStream plain;
             TarTreeExtractor extractor = new TarTreeExtractor(staging, roots, ProgressMonitor.NONE);
             try {
-                plain = new DigestingInputStream(Verifier.decode(storedDigest, a.codecs()));
+                InputStream decoded;
+                try {
+                    decoded = Verifier.decode(storedDigest, a.codecs()); // gzip reads its header here
+                } catch (IOException e) {
+                    throw new ReadFailure(e);
+                }
+                plain = new DigestingInputStream(new ReadFailureTagging(decoded));
                 extractor.extract(plain);
                 plain.drain();
                 storedDigest.drain();
-            } catch (IOException e) {
-                throw new IntegrityException(a.file(), "The artifact " + a.file() + " of backup " + manifest.id()
-                        + " cannot be decoded (" + e.getMessage() + "); it is corrupted or truncated. Nothing was restored.");
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof BackupException be && be.code() == ErrorCode.CANCELLED) {
+                    throw be;
+                }
+                // A damaged archive can fail anywhere (decoder, tar header, path checks): name the real cause.
+                if (!storedBytesIntact(stored)) {
+                    throw new IntegrityException(a.file(), "The artifact " + a.file() + " of backup " + manifest.id()
+                            + " does not match its recorded SHA-256 (corrupted, truncated or tampered). Nothing was restored.");
+                }
+                if (e instanceof ReadFailure rf) {
+                    throw new IntegrityException(a.file(), "The artifact " + a.file() + " of backup " + manifest.id()
+                            + " cannot be decoded although its stored bytes are intact (" + rf.getCause().getMessage()
+                            + "). Nothing was restored.");
+                }
+                throw e; // for example a full target disk: the stored backup is fine
             }
             if (storedDigest.count() != stored.storedSize() || !storedDigest.sha256().equals(stored.storedSha256())) {
                 throw new IntegrityException(a.file(), "The artifact " + a.file() + " of backup " + manifest.id()
@@ -257,6 +275,51 @@ public final class DirectoryRestorePlan implements RestorePlan {
             warnings.addAll(extractor.warnings());
         } finally {
             progress.endTask("restore " + a.file());
+        }
+    }
+
+    private boolean storedBytesIntact(StoredArtifact stored) {
+        try (InputStream in = config.repository().openFile(manifest.id(), stored.file())) {
+            DigestingInputStream d = new DigestingInputStream(in);
+            d.drain();
+            return d.count() == stored.storedSize() && d.sha256().equals(stored.storedSha256());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** An I/O failure while reading or decoding stored bytes, as opposed to writing the target. */
+    private static final class ReadFailure extends IOException {
+        ReadFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static final class ReadFailureTagging extends java.io.FilterInputStream {
+        ReadFailureTagging(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (ReadFailure e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ReadFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (ReadFailure e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ReadFailure(e);
+            }
         }
     }
 
