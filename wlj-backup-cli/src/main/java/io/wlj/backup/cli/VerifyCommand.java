@@ -1,0 +1,76 @@
+package io.wlj.backup.cli;
+
+import io.wlj.backup.BackupException;
+import io.wlj.backup.BackupSystem;
+import io.wlj.backup.internal.Json;
+import io.wlj.backup.repository.Leftover;
+import io.wlj.backup.repository.VerificationRecord;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "verify", description = {"Re-read stored artifacts and check their size and SHA-256 against the manifest.",
+        "Needs no key. --deep also decodes each artifact and checks its plaintext checksum."})
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RepositoryOption repository;
+    @Mixin
+    BackupSelector selector;
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--all", description = "Verify every sealed backup.")
+    boolean all;
+
+    @Option(names = "--deep", description = "Also decode every artifact and compare its plaintext SHA-256.")
+    boolean deep;
+
+    @Override
+    public Integer call() throws Exception {
+        BackupSystem backups = repository.system();
+        List<VerificationRecord> records;
+        if (all) {
+            if (selector.id != null || selector.latest) {
+                throw BackupException.badInput("Give one of: a backup id, --latest or --all.");
+            }
+            records = backups.verifyAll(deep, output.progress(spec.commandLine().getErr()));
+        } else {
+            records = List.of(backups.verify(selector.resolve(backups), deep, output.progress(spec.commandLine().getErr())));
+        }
+        List<Leftover> leftovers = backups.leftovers();
+        boolean passed = records.stream().allMatch(VerificationRecord::passed);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) {
+            out.println(Json.PRETTY.writeValueAsString(java.util.Map.of("passed", passed, "results", records,
+                    "leftovers", leftovers)));
+        } else {
+            if (records.isEmpty()) {
+                out.println("No sealed backups to verify.");
+            }
+            for (VerificationRecord r : records) {
+                if (r.passed()) {
+                    out.printf("%s  OK      %d file(s), %s checked (%s)%n", r.backupId(), r.artifacts(), Sizes.human(r.bytes()), r.kind());
+                } else {
+                    out.printf("%s  FAILED%n", r.backupId());
+                    r.problems().forEach(p -> out.println("    " + p));
+                }
+            }
+            if (!leftovers.isEmpty()) {
+                out.println("note: " + leftovers.size() + " leftover(s) of interrupted operations, not listed as backups: "
+                        + leftovers.stream().map(Leftover::path).toList());
+            }
+        }
+        if (!passed) {
+            spec.commandLine().getErr().println("error: " + records.stream().filter(r -> !r.passed()).count()
+                    + " backup(s) failed verification.");
+        }
+        return passed ? WljBackup.OK : WljBackup.CHECK_FAILED;
+    }
+}
