@@ -56,5 +56,13 @@ class StandardToolsInteropTest {
         Path extracted = Files.createDirectories(tmp.resolve("extracted"));
         ExternalTools.run(extracted, List.of("tar", "-x", "-p", "-f", work.resolve("plain.tar").toString()));
         Trees.assertSameTree(data, extracted.resolve("data"));
+
+        // The instructions shipped with the backup work as written.
+        String instructions = Files.readString(file.resolveSibling("RESTORE.txt"));
+        String line = instructions.lines().map(String::strip).filter(l -> l.contains("tar -xpf") && l.contains(stored.file()))
+                .findFirst().orElseThrow();
+        Path byInstructions = Files.createDirectories(tmp.resolve("by-instructions"));
+        ExternalTools.run(file.getParent(), List.of("sh", "-c", line.replace("TARGET", byInstructions.toString())));
+        Trees.assertSameTree(data, byInstructions.resolve("data"));
     }
 }

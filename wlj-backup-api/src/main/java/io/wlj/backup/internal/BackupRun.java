@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * discards everything written; a crash leaves an unsealed directory that nothing lists.
  */
 public final class BackupRun {
+    /** The instructions file in every backup directory. */
+    public static final String INSTRUCTIONS = "RESTORE.txt";
     private static final Pattern ARTIFACT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final EngineConfig config;
@@ -103,6 +105,7 @@ public final class BackupRun {
             if (details.stream().allMatch(d -> d.plainSize() == 0)) {
                 throw new BackupException(ErrorCode.SOURCE_FAILED, "Every artifact is empty (0 bytes); an empty backup is not sealed.");
             }
+            writeInstructions(pending, details);
             long storedBytes = stored.stream().mapToLong(StoredArtifact::storedSize).sum();
             ManifestHeader header = new ManifestHeader(Manifest.FORMAT_VERSION, id, start, Instant.now(), ManifestHeader.SEALED,
                     "full", labels, Version.current(), stored, storedBytes);
@@ -119,6 +122,33 @@ public final class BackupRun {
         } catch (IOException e) {
             throw new BackupException(ErrorCode.IO, "Writing backup " + id + " to " + config.repository().location()
                     + " failed: " + e.getMessage() + ". Nothing was sealed.", e);
+        }
+    }
+
+    /** Plain-text instructions for restoring without this library, written beside the artifacts. */
+    private void writeInstructions(PendingBackup pending, List<ArtifactDetail> details) throws IOException {
+        StringBuilder text = new StringBuilder();
+        text.append("This directory holds one wlj-backup backup, ").append(pending.id()).append(".\n")
+            .append("It can be restored with standard tools if wlj-backup is not available:\n\n")
+            .append("1. Check each file: `sha256sum FILE` must print the storedSha256 that manifest.json lists for it.\n")
+            .append("2. Undo the codecs, last first: .gpg -> `gpg --decrypt`, .zst -> `zstd -d`, .gz -> `gunzip`.\n")
+            .append("3. Compare `sha256sum` of the decoded bytes with plainSha256 in manifest.json.\n")
+            .append("4. tar archives unpack with `tar -xpf FILE.tar -C TARGET`; each top-level directory is one backed-up root.\n\n")
+            .append("Artifacts:\n");
+        for (ArtifactDetail d : details) {
+            text.append("  ").append(d.file()).append("  (source ").append(d.source()).append(", format ").append(d.format())
+                .append(", codecs ").append(d.codecs()).append(")\n");
+            if ("tar".equals(d.format()) && d.codecs().equals(List.of("zstd"))) {
+                text.append("      zstd -d -c ").append(d.file()).append(" | tar -xpf - -C TARGET\n");
+            } else if ("tar".equals(d.format()) && d.codecs().equals(List.of("gzip"))) {
+                text.append("      gunzip -c ").append(d.file()).append(" | tar -xpf - -C TARGET\n");
+            } else if ("tar".equals(d.format()) && d.codecs().equals(List.of("none"))) {
+                text.append("      tar -xpf ").append(d.file()).append(" -C TARGET\n");
+            }
+        }
+        try (StagedFile file = pending.createFile(INSTRUCTIONS)) {
+            file.stream().write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            file.commit();
         }
     }
 
