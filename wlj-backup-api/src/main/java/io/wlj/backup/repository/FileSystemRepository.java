@@ -253,11 +253,12 @@ public final class FileSystemRepository implements BackupRepository {
         List<Path> dirs = new ArrayList<>();
         try {
             hook.before("list backups");
-            if (!Files.isDirectory(root.resolve(CONFIG_FILE).getParent()) || !Files.exists(root.resolve(CONFIG_FILE))) {
-                throw new NoSuchFileException(root.resolve(CONFIG_FILE).toString());
+            // A vanished mount or a half-deleted repository must not look like "no backups".
+            if (!Files.isRegularFile(root.resolve(CONFIG_FILE))) {
+                throw new NoSuchFileException(root.resolve(CONFIG_FILE).toString(), null, "the repository config is gone");
             }
-            if (!Files.exists(backups)) {
-                return dirs;
+            if (!Files.isDirectory(backups)) {
+                throw new NoSuchFileException(backups.toString(), null, "the backups directory is missing");
             }
             try (DirectoryStream<Path> s = Files.newDirectoryStream(backups)) {
                 for (Path p : s) {
