@@ -44,6 +44,53 @@ class CliJarIT {
     }
 
     @Test
+    void aProgressLineIsDrawnOnATerminalAndNeverWithJson() throws Exception {
+        requireTool("script"); // util-linux: runs the CLI on a pseudo-terminal, as a person would
+        Path data = Files.createDirectories(tmp.resolve("big"));
+        byte[] chunk = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(chunk);
+        try (var out = Files.newOutputStream(data.resolve("blob.bin"))) {
+            for (int i = 0; i < 400; i++) {
+                out.write(chunk);
+            }
+        }
+        String repo = tmp.resolve("repo").toString();
+        assertThat(wljBackup(tmp, "init", "--repo", repo, "--no-encryption").exit()).isZero();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of(System.getProperty("wlj.cli.jar", "target/wlj-backup.jar")).toAbsolutePath().toString();
+        String backup = java + " -jar " + jar + " backup --repo " + repo + " --files " + data;
+
+        Result onTerminal = wljBackupVia(tmp, List.of("script", "-q", "-e", "-c", backup, "/dev/null"));
+        assertThat(onTerminal.exit()).as(onTerminal.out()).isZero();
+        assertThat(onTerminal.out()).contains("\r").containsPattern("MiB/s").contains("sealed");
+
+        Result json = wljBackupVia(tmp, List.of("script", "-q", "-e", "-c", backup + " --json", "/dev/null"));
+        assertThat(json.exit()).isZero();
+        assertThat(json.out()).doesNotContain("/s ").contains("\"id\"");
+    }
+
+    static void requireTool(String tool) {
+        boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+        if (!found) {
+            String reason = "'" + tool + "' is not installed";
+            if ("1".equals(System.getenv("WLJ_REQUIRE_TOOLS"))) {
+                org.junit.jupiter.api.Assertions.fail(reason + " and WLJ_REQUIRE_TOOLS=1 is set");
+            }
+            org.junit.jupiter.api.Assumptions.abort(reason);
+        }
+    }
+
+    static Result wljBackupVia(Path workDir, List<String> command) throws Exception {
+        Path out = workDir.resolve("tty-out.txt");
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        p.getOutputStream().close();
+        int exit = p.waitFor();
+        return new Result(exit, Files.readString(out, StandardCharsets.UTF_8), "");
+    }
+
+    @Test
     void anOperatorCycleThroughTheJar() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("media"));
         Files.writeString(data.resolve("photo.txt"), "pretend photo");
