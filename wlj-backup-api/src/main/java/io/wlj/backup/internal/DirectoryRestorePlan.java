@@ -21,13 +21,10 @@ import io.wlj.backup.spi.RepositoryLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -201,7 +198,7 @@ public final class DirectoryRestorePlan implements RestorePlan {
             List<String> moved = commit(staging);
             done.add(new RestoreReport.Step("commit", String.join("; ", moved), Duration.between(t, Instant.now())));
             auditSteps.addAll(moved);
-            deleteTree(staging);
+            FileTrees.delete(staging);
             staging = null;
             try {
                 config.runGates(Stage.AFTER_RESTORE, manifest, progress);
@@ -215,7 +212,7 @@ public final class DirectoryRestorePlan implements RestorePlan {
         } catch (IOException | RuntimeException e) {
             if (staging != null) {
                 try {
-                    deleteTree(staging);
+                    FileTrees.delete(staging);
                 } catch (IOException cleanup) {
                     warnings.add("Could not remove the staging directory " + staging + ": " + cleanup.getMessage());
                 }
@@ -384,34 +381,5 @@ public final class DirectoryRestorePlan implements RestorePlan {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                // Restored read-only directories must become writable to be emptied.
-                dir.toFile().setWritable(true, true);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -6,6 +6,7 @@ import io.wlj.backup.ErrorCode;
 import io.wlj.backup.Version;
 import io.wlj.backup.audit.AuditJournal;
 import io.wlj.backup.internal.DurableFiles;
+import io.wlj.backup.internal.FileTrees;
 import io.wlj.backup.internal.IoHook;
 import io.wlj.backup.internal.Json;
 import io.wlj.backup.internal.LockFiles;
@@ -333,22 +334,7 @@ public final class FileSystemRepository implements BackupRepository {
         if (Files.deleteIfExists(manifest)) {
             DurableFiles.fsyncDirectory(path);
         }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.delete(path);
         if (path.getParent() != null) {
             DurableFiles.fsyncDirectory(path.getParent());
         }

@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             run(work);
         } finally {
             if (!keep) {
-                deleteTree(work);
+                io.wlj.backup.internal.FileTrees.delete(work);
             }
         }
         out.println();
@@ -304,17 +304,5 @@ final class DemoCommand implements Callable<Integer> {
     private void detail(String text) {
         out.println("   " + text);
         out.flush();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
