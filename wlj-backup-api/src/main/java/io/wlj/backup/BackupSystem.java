@@ -95,9 +95,47 @@ public final class BackupSystem {
                 "The repository at " + config.repository().location() + " holds no sealed backup yet."));
     }
 
-    /** The full manifest of a sealed backup. */
+    /**
+     * The full manifest of a sealed backup. In an encrypted repository its detail is decrypted,
+     * which needs the key; {@link #header(BackupId)} needs none.
+     */
     public Manifest show(BackupId id) {
-        return config.repository().read(id);
+        return withDetail(config.repository().read(id));
+    }
+
+    /** The public part of a backup's manifest; never needs a key. */
+    public ManifestHeader header(BackupId id) {
+        return config.repository().read(id).header();
+    }
+
+    private Manifest withDetail(Manifest m) {
+        if (m.hasDetail()) {
+            return m;
+        }
+        try (java.io.InputStream in = Verifier.decode(config.repository().openFile(m.id(), m.header().detailFile()),
+                m.header().detailCodecs(), config::decoder)) {
+            return new Manifest(m.header(), io.wlj.backup.internal.Json.MAPPER.readValue(in.readAllBytes(),
+                    io.wlj.backup.repository.ManifestDetail.class));
+        } catch (java.io.IOException e) {
+            throw new IntegrityException(m.header().detailFile(), "The encrypted manifest detail of backup " + m.id()
+                    + " cannot be read (" + e.getMessage() + ").");
+        }
+    }
+
+    /** Problems with a backup's manifest signature; empty when it is valid or not required and absent. */
+    private List<String> signatureProblems(BackupId id) {
+        io.wlj.backup.repository.RepositoryConfig rc = config.repository().config();
+        Optional<byte[]> signature = config.repository().readSignature(id);
+        if (signature.isEmpty()) {
+            return rc.signaturesRequired()
+                    ? List.of("manifest.json: not signed, but this repository requires signatures by " + rc.signingKey())
+                    : List.of();
+        }
+        if (config.signer() == null) {
+            return List.of(); // checkable only with the key; stored checksums are still verified
+        }
+        return config.signer().verify(config.repository().readManifestBytes(id), signature.get()) ? List.of()
+                : List.of("manifest.json: the signature does not match (the manifest was altered, or signed by another key)");
     }
 
     /** Checks the stored checksums of one backup (no key needed) and records the outcome. */
@@ -114,7 +152,11 @@ public final class BackupSystem {
         Instant start = Instant.now();
         try (RepositoryLock lock = config.repository().lock(LockMode.SHARED, "verify " + id)) {
             Manifest manifest = config.repository().read(id);
-            VerificationRecord record = Verifier.check(config.repository(), manifest, deep, progress);
+            List<String> signature = signatureProblems(id);
+            if (deep && signature.isEmpty()) {
+                manifest = withDetail(manifest); // never decrypt under a manifest whose signature failed
+            }
+            VerificationRecord record = Verifier.check(config.repository(), manifest, deep, progress, config::decoder, signature);
             config.repository().recordVerification(record);
             config.repository().journal().append(new AuditEntry("verify", start, Instant.now(),
                     record.passed() ? "SUCCESS" : "FAILED", List.of(record.kind() + " check of " + record.artifacts() + " file(s)"),
@@ -135,7 +177,13 @@ public final class BackupSystem {
 
     /** Starts describing a restore of {@code id}; nothing is read or touched until {@link RestoreRequest#plan()}. */
     public RestoreRequest restore(BackupId id) {
-        return new RestoreRequest(config, id);
+        return new RestoreRequest(config, id, () -> {
+            List<String> signature = signatureProblems(id);
+            if (!signature.isEmpty()) {
+                throw new IntegrityException("manifest.json", "Backup " + id + " is refused: " + signature.get(0) + ".");
+            }
+            return show(id);
+        });
     }
 
     /** What interrupted operations left in the repository. */
@@ -164,6 +212,7 @@ public final class BackupSystem {
         private final Map<Stage, List<ValidationGate>> gates = new EnumMap<>(Stage.class);
         private final List<BackupListener> listeners = new ArrayList<>();
         private int parallelism = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        private io.wlj.backup.spi.ManifestSigner signer;
 
         private Builder() {
         }
@@ -205,6 +254,15 @@ public final class BackupSystem {
             return this;
         }
 
+        /** Signs every sealed manifest and checks signatures on verify and restore. */
+        public Builder signer(io.wlj.backup.spi.ManifestSigner signer) {
+            if (this.signer != null) {
+                throw BackupException.badInput("A manifest signer is already set (" + this.signer.keyId() + ").");
+            }
+            this.signer = Objects.requireNonNull(signer, "signer");
+            return this;
+        }
+
         public Builder listener(BackupListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -232,6 +290,9 @@ public final class BackupSystem {
             List<CodecStage> stages = new ArrayList<>();
             stages.add(compression == null ? Compression.zstd() : compression);
             Set<String> stageIds = new HashSet<>();
+            if (extraStages.stream().filter(st -> st.protection().isPresent()).count() > 1) {
+                throw BackupException.badInput("Two encryption stages are configured; a repository has one encryption.");
+            }
             for (CodecStage s : extraStages) {
                 if (s.id().equals("zstd") || s.id().equals("gzip") || s.id().equals("none")) {
                     throw BackupException.badInput("Compression '" + s.id() + "' was added as an extra stage; set it with compression(...) so it runs once, before encryption.");
@@ -243,7 +304,7 @@ public final class BackupSystem {
             }
             Map<Stage, List<ValidationGate>> frozen = new LinkedHashMap<>();
             gates.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-            return new BackupSystem(new EngineConfig(repository, sources, stages, frozen, listeners, parallelism));
+            return new BackupSystem(new EngineConfig(repository, sources, stages, frozen, listeners, parallelism, signer));
         }
     }
 }

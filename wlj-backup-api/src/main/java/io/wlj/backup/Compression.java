@@ -76,6 +76,11 @@ public final class Compression {
         }
     }
 
+    /** True for the codec ids this class decodes without any key. */
+    public static boolean isCompression(String id) {
+        return "zstd".equals(id) || "gzip".equals(id) || "none".equals(id);
+    }
+
     /**
      * Parses the CLI form: {@code zstd}, {@code zstd:9}, {@code gzip}, {@code gzip:6}, {@code none}.
      */

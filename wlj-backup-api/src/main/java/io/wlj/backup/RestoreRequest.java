@@ -19,9 +19,12 @@ public final class RestoreRequest {
     private final Set<String> sources = new LinkedHashSet<>();
     private ProgressMonitor progress = ProgressMonitor.NONE;
 
-    RestoreRequest(EngineConfig config, BackupId id) {
+    private final java.util.function.Supplier<io.wlj.backup.repository.Manifest> manifest;
+
+    RestoreRequest(EngineConfig config, BackupId id, java.util.function.Supplier<io.wlj.backup.repository.Manifest> manifest) {
         this.config = config;
         this.id = Objects.requireNonNull(id, "id");
+        this.manifest = manifest;
     }
 
     /** Restore file-tree artifacts into {@code directory}; each stored root {@code R} becomes {@code directory/R}. */
@@ -54,6 +57,6 @@ public final class RestoreRequest {
         if (directory == null) {
             throw BackupException.badInput("No restore target is set; call toDirectory(path).");
         }
-        return new DirectoryRestorePlan(config, config.repository().read(id), directory, replace, sources, progress);
+        return new DirectoryRestorePlan(config, manifest.get(), directory, replace, sources, progress);
     }
 }

@@ -49,7 +49,7 @@ class ManifestAndCodecPropertyTest {
         }
         out.close();
         List<String> ids = chain.stream().map(CodecStage::id).toList();
-        try (InputStream in = Verifier.decode(new ByteArrayInputStream(stored.toByteArray()), ids)) {
+        try (InputStream in = Verifier.decode(new ByteArrayInputStream(stored.toByteArray()), ids, Compression::forId)) {
             assertThat(in.readAllBytes()).isEqualTo(data);
         }
     }
@@ -87,10 +87,12 @@ class ManifestAndCodecPropertyTest {
                 .as(SourceDetail::new);
         Arbitrary<GateResult> gates = Combinators.combine(names, Arbitraries.of(Stage.class), Arbitraries.of(GateResult.Status.class), text)
                 .as(GateResult::new);
+        Arbitrary<String> detailFiles = Arbitraries.oneOf(Arbitraries.just((String) null), names);
         Arbitrary<ManifestHeader> headers = Combinators.combine(times, times, Arbitraries.maps(names, text).ofMaxSize(4),
-                stored.list().ofMaxSize(5), Arbitraries.longs().greaterOrEqual(0))
-                .as((created, completed, labels, artifacts, bytes) -> new ManifestHeader(Manifest.FORMAT_VERSION,
-                        BackupId.generate(created), created, completed, ManifestHeader.SEALED, "full", labels, "1.2.3", artifacts, bytes));
+                stored.list().ofMaxSize(5), Arbitraries.longs().greaterOrEqual(0), detailFiles)
+                .as((created, completed, labels, artifacts, bytes, detailFile) -> new ManifestHeader(Manifest.FORMAT_VERSION,
+                        BackupId.generate(created), created, completed, ManifestHeader.SEALED, "full", labels, "1.2.3", artifacts, bytes,
+                        detailFile, detailFile == null ? List.of() : List.of("zstd", "openpgp")));
         Arbitrary<ManifestDetail> detail = Combinators.combine(sources.list().ofMaxSize(3), details.list().ofMaxSize(5), gates.list().ofMaxSize(4))
                 .as(ManifestDetail::new);
         return Combinators.combine(headers, detail).as(Manifest::new);

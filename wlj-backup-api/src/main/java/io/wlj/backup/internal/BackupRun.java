@@ -56,6 +56,11 @@ public final class BackupRun {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger sequence = new java.util.concurrent.atomic.AtomicInteger();
+    /** The stages prepared for this backup (keys derived once, here). */
+    private List<CodecStage> stages;
+    /** True when a stage encrypts: names and the manifest detail must then reveal nothing. */
+    private boolean confidential;
 
     public BackupRun(EngineConfig config, Map<String, String> labels, ProgressMonitor progress) {
         this.config = config;
@@ -69,6 +74,7 @@ public final class BackupRun {
         }
         Instant start = Instant.now();
         BackupId id = BackupId.generate(start);
+        prepareStages(); // fails before any data is read when a key or passphrase is missing
         config.events().emit(BackupEvent.of(BackupEvent.Type.BACKUP_STARTED, id, "", "Backup " + id + " started"));
         try (RepositoryLock lock = config.repository().lock(LockMode.SHARED, "backup " + id)) {
             Manifest manifest = write(id, start);
@@ -84,6 +90,41 @@ public final class BackupRun {
             config.events().emit(BackupEvent.of(BackupEvent.Type.BACKUP_FAILED, id, "", failure.getMessage()));
             throw failure;
         }
+    }
+
+    /** Checks the stages against what the repository requires, then prepares them once for this backup. */
+    private void prepareStages() {
+        io.wlj.backup.repository.RepositoryConfig repo = config.repository().config();
+        java.util.Optional<io.wlj.backup.spi.Protection> protection = config.stages().stream()
+                .map(CodecStage::protection).flatMap(java.util.Optional::stream).findFirst();
+        if (repo.encrypted() && protection.isEmpty()) {
+            throw BackupException.badInput("The repository at " + config.repository().location() + " was initialised with "
+                    + repo.encryption() + " encryption and refuses a plaintext backup; configure its encryption.");
+        }
+        if (!repo.encrypted() && protection.isPresent()) {
+            throw BackupException.badInput("The repository at " + config.repository().location()
+                    + " was initialised without encryption; encrypted backups go to a repository initialised for them.");
+        }
+        if (protection.isPresent()) {
+            if (!protection.get().mode().equals(repo.encryption())) {
+                throw BackupException.badInput("The repository uses " + repo.encryption() + " encryption, not "
+                        + protection.get().mode() + ".");
+            }
+            if (!new java.util.HashSet<>(protection.get().keyFingerprints()).equals(new java.util.HashSet<>(repo.keyFingerprints()))) {
+                throw BackupException.badInput("The repository encrypts to the keys " + repo.keyFingerprints() + ", not "
+                        + protection.get().keyFingerprints() + "; backups must go to the keys it was initialised with.");
+            }
+        }
+        if (repo.signaturesRequired() && (config.signer() == null || !repo.signingKey().equals(config.signer().keyId()))) {
+            throw BackupException.badInput("The repository requires manifests signed by " + repo.signingKey()
+                    + "; configure that signing key.");
+        }
+        List<CodecStage> prepared = new ArrayList<>();
+        for (CodecStage s : config.stages()) {
+            prepared.add(s.forBackup());
+        }
+        stages = List.copyOf(prepared);
+        confidential = protection.isPresent();
     }
 
     private Manifest write(BackupId id, Instant start) {
@@ -106,22 +147,59 @@ public final class BackupRun {
                 throw new BackupException(ErrorCode.SOURCE_FAILED, "Every artifact is empty (0 bytes); an empty backup is not sealed.");
             }
             writeInstructions(pending, details);
+            ManifestDetail detail = new ManifestDetail(sources, details, gateResults);
             long storedBytes = stored.stream().mapToLong(StoredArtifact::storedSize).sum();
-            ManifestHeader header = new ManifestHeader(Manifest.FORMAT_VERSION, id, start, Instant.now(), ManifestHeader.SEALED,
-                    "full", labels, Version.current(), stored, storedBytes);
-            Manifest draft = new Manifest(header, new ManifestDetail(sources, details, gateResults));
+            Manifest draft = new Manifest(header(id, start, stored, storedBytes, null), detail);
             List<GateResult> after = config.runGates(Stage.AFTER_BACKUP, draft, userProgress);
             gateResults.addAll(after);
             steps.add("after-backup gates: " + after.size());
-            Manifest manifest = new Manifest(new ManifestHeader(header.formatVersion(), id, start, Instant.now(), header.status(),
-                    header.kind(), header.labels(), header.toolVersion(), stored, storedBytes),
-                    new ManifestDetail(sources, details, gateResults));
-            pending.seal(manifest);
+            detail = new ManifestDetail(sources, details, gateResults);
+            Manifest manifest;
+            if (confidential) {
+                // Table names, file names and counts stay private: the detail is stored like an artifact.
+                String detailFile = "manifest-detail.json" + extensions();
+                StoredArtifact detailStored = writeEncrypted(pending, detailFile, Json.PRETTY.writeValueAsBytes(detail));
+                List<StoredArtifact> all = new ArrayList<>(stored);
+                all.add(detailStored);
+                manifest = new Manifest(header(id, start, all, storedBytes + detailStored.storedSize(), detailFile), null);
+                pending.seal(manifest, config.signer());
+                manifest = new Manifest(manifest.header(), detail);
+            } else {
+                manifest = new Manifest(header(id, start, stored, storedBytes, null), detail);
+                pending.seal(manifest, config.signer());
+            }
             steps.add("sealed manifest");
             return manifest;
         } catch (IOException e) {
             throw new BackupException(ErrorCode.IO, "Writing backup " + id + " to " + config.repository().location()
                     + " failed: " + e.getMessage() + ". Nothing was sealed.", e);
+        }
+    }
+
+    private ManifestHeader header(BackupId id, Instant start, List<StoredArtifact> stored, long storedBytes, String detailFile) {
+        return new ManifestHeader(Manifest.FORMAT_VERSION, id, start, Instant.now(), ManifestHeader.SEALED, "full", labels,
+                Version.current(), stored, storedBytes, detailFile, detailFile == null ? List.of() : codecIds());
+    }
+
+    private List<String> codecIds() {
+        return stages.stream().map(CodecStage::id).toList();
+    }
+
+    private String extensions() {
+        return stages.stream().map(CodecStage::fileExtension).reduce("", String::concat);
+    }
+
+    private StoredArtifact writeEncrypted(PendingBackup pending, String fileName, byte[] content) throws IOException {
+        try (StagedFile file = pending.createFile(fileName)) {
+            DigestingOutputStream storedDigest = new DigestingOutputStream(file.stream());
+            OutputStream chain = storedDigest;
+            for (int i = stages.size() - 1; i >= 0; i--) {
+                chain = stages.get(i).encode(chain);
+            }
+            chain.write(content);
+            chain.close();
+            file.commit();
+            return new StoredArtifact(fileName, storedDigest.count(), storedDigest.sha256());
         }
     }
 
@@ -134,8 +212,9 @@ public final class BackupRun {
             .append("2. Undo the codecs, last first: .gpg -> `gpg --decrypt`, .zst -> `zstd -d`, .gz -> `gunzip`.\n")
             .append("3. Compare `sha256sum` of the decoded bytes with plainSha256 in manifest.json.\n")
             .append("4. tar archives unpack with `tar -xpf FILE.tar -C TARGET`; each top-level directory is one backed-up root.\n\n")
-            .append("Artifacts:\n");
-        for (ArtifactDetail d : details) {
+            .append(confidential ? "The files are encrypted (OpenPGP, .gpg): `gpg --decrypt FILE` first. Which file holds what is in\n"
+                    + "the encrypted manifest-detail file, decoded the same way.\n" : "Artifacts:\n");
+        for (ArtifactDetail d : confidential ? List.<ArtifactDetail>of() : details) {
             text.append("  ").append(d.file()).append("  (source ").append(d.source()).append(", format ").append(d.format())
                 .append(", codecs ").append(d.codecs()).append(")\n");
             if ("tar".equals(d.format()) && d.codecs().equals(List.of("zstd"))) {
@@ -276,8 +355,9 @@ public final class BackupRun {
             if (!ARTIFACT_NAME.matcher(name).matches() || !ARTIFACT_NAME.matcher(format).matches()) {
                 throw new IllegalArgumentException("invalid artifact name or format: " + name + " / " + format);
             }
-            String fileName = (name.equals(source.name()) ? name : source.name() + "." + name) + "." + format
-                    + config.stages().stream().map(CodecStage::fileExtension).reduce("", String::concat);
+            String base = confidential ? String.format("%04d", sequence.incrementAndGet())
+                    : name.equals(source.name()) ? name : source.name() + "." + name;
+            String fileName = base + "." + format + extensions();
             ArtifactStream s = new ArtifactStream(this, name, format, fileName, pending.createFile(fileName));
             open.add(s);
             return s;
@@ -320,7 +400,6 @@ public final class BackupRun {
             this.file = file;
             this.storedDigest = new DigestingOutputStream(file.stream());
             OutputStream chain = storedDigest;
-            List<CodecStage> stages = config.stages();
             try {
                 for (int i = stages.size() - 1; i >= 0; i--) {
                     chain = stages.get(i).encode(chain);
@@ -369,7 +448,7 @@ public final class BackupRun {
             }
             owner.stored.add(new StoredArtifact(fileName, storedDigest.count(), storedDigest.sha256()));
             owner.details.add(new ArtifactDetail(fileName, owner.source.name(), name, format, plainDigest.count(),
-                    plainDigest.sha256(), config.stages().stream().map(CodecStage::id).toList()));
+                    plainDigest.sha256(), codecIds()));
             config.events().emit(BackupEvent.of(BackupEvent.Type.ARTIFACT_STORED, owner.pending.id(), fileName,
                     "Stored " + fileName + " (" + plainDigest.count() + " bytes in, " + storedDigest.count() + " stored)"));
         }

@@ -237,7 +237,7 @@ public final class DirectoryRestorePlan implements RestorePlan {
             try {
                 InputStream decoded;
                 try {
-                    decoded = Verifier.decode(storedDigest, a.codecs()); // gzip reads its header here
+                    decoded = Verifier.decode(storedDigest, a.codecs(), config::decoder); // gzip reads its header here
                 } catch (IOException e) {
                     throw new ReadFailure(e);
                 }
@@ -246,8 +246,8 @@ public final class DirectoryRestorePlan implements RestorePlan {
                 plain.drain();
                 storedDigest.drain();
             } catch (IOException | RuntimeException e) {
-                if (e instanceof BackupException be && be.code() == ErrorCode.CANCELLED) {
-                    throw be;
+                if (e instanceof BackupException be && (be.code() == ErrorCode.CANCELLED || be.code() == ErrorCode.BAD_INPUT)) {
+                    throw be; // cancelled, or no key / wrong key: said as such, not as corruption
                 }
                 // A damaged archive can fail anywhere (decoder, tar header, path checks): name the real cause.
                 if (!storedBytesIntact(stored)) {

@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * @param gates       gates per stage
  * @param listeners   event listeners
  * @param parallelism how many sources run at once
+ * @param signer      signs manifests and checks their signatures, or null
  */
 public record EngineConfig(BackupRepository repository, List<BackupSource> sources, List<CodecStage> stages,
-                           Map<Stage, List<ValidationGate>> gates, List<BackupListener> listeners, int parallelism) {
+                           Map<Stage, List<ValidationGate>> gates, List<BackupListener> listeners, int parallelism,
+                           io.wlj.backup.spi.ManifestSigner signer) {
     private static final Logger LOG = LoggerFactory.getLogger(EngineConfig.class);
 
     public EngineConfig {
@@ -37,6 +39,23 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
         stages = List.copyOf(stages);
         gates = Map.copyOf(gates);
         listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * The stage that decodes {@code codecId}: a configured stage with that id (an encryption stage
+     * holds the key), else the standard decompressor.
+     */
+    public CodecStage decoder(String codecId) {
+        for (CodecStage s : stages) {
+            if (s.id().equals(codecId)) {
+                return s;
+            }
+        }
+        if (io.wlj.backup.Compression.isCompression(codecId)) {
+            return io.wlj.backup.Compression.forId(codecId);
+        }
+        throw io.wlj.backup.BackupException.badInput("This backup was stored with '" + codecId + "', which needs a key to read: "
+                + "give the passphrase or secret key (CLI: --passphrase-env, --passphrase-file or --secret-key).");
     }
 
     /** Delivers events to every listener; a failing listener is logged, never fatal. */

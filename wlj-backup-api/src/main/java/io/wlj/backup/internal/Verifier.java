@@ -29,19 +29,29 @@ public final class Verifier {
      * also decodes each artifact and compares its plaintext size and SHA-256.
      */
     public static VerificationRecord check(BackupRepository repository, Manifest manifest, boolean deep, ProgressMonitor progress) {
+        return check(repository, manifest, deep, progress, Compression::forId, List.of());
+    }
+
+    /**
+     * Checks every stored file; {@code decoders} resolves codec ids for a deep check and
+     * {@code earlierProblems} (for example a bad signature) are reported with the rest.
+     */
+    public static VerificationRecord check(BackupRepository repository, Manifest manifest, boolean deep, ProgressMonitor progress,
+                                           java.util.function.Function<String, CodecStage> decoders, List<String> earlierProblems) {
         Instant start = Instant.now();
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(earlierProblems);
         long bytes = 0;
         for (StoredArtifact stored : manifest.header().artifacts()) {
             if (progress.isCancelled()) {
                 throw new BackupException(ErrorCode.CANCELLED, "The verification was cancelled.");
             }
             progress.beginTask("verify " + stored.file(), stored.storedSize());
-            Optional<ArtifactDetail> detail = deep ? manifest.artifact(stored.file()) : Optional.empty();
+            Optional<ArtifactDetail> detail = deep && !stored.file().equals(manifest.header().detailFile())
+                    ? manifest.artifact(stored.file()) : Optional.empty();
             try (InputStream raw = repository.openFile(manifest.id(), stored.file())) {
                 DigestingInputStream storedDigest = new DigestingInputStream(new ProgressInputStream(raw, progress));
                 if (detail.isPresent()) {
-                    DigestingInputStream plain = new DigestingInputStream(decode(storedDigest, detail.get().codecs()));
+                    DigestingInputStream plain = new DigestingInputStream(decode(storedDigest, detail.get().codecs(), decoders));
                     plain.drain();
                     storedDigest.drain();
                     int before = problems.size();
@@ -56,6 +66,11 @@ public final class Verifier {
                     compare(problems, stored, storedDigest);
                 }
                 bytes += storedDigest.count();
+            } catch (BackupException e) {
+                if (e.code() == ErrorCode.CANCELLED || e.code() == ErrorCode.BAD_INPUT) {
+                    throw e; // cancelled, or no key / wrong key: one clear sentence, not a per-file problem
+                }
+                problems.add(stored.file() + ": " + e.getMessage());
             } catch (NoSuchFileException e) {
                 problems.add(stored.file() + ": missing from the repository");
             } catch (IOException e) {
@@ -79,11 +94,11 @@ public final class Verifier {
     }
 
     /** Wraps {@code in} with the decoders for {@code codecs}, which are listed in writing order. */
-    public static InputStream decode(InputStream in, List<String> codecs) throws IOException {
+    public static InputStream decode(InputStream in, List<String> codecs,
+                                     java.util.function.Function<String, CodecStage> decoders) throws IOException {
         InputStream result = in;
         for (int i = codecs.size() - 1; i >= 0; i--) {
-            CodecStage stage = Compression.forId(codecs.get(i));
-            result = stage.decode(result);
+            result = decoders.apply(codecs.get(i)).decode(result);
         }
         return result;
     }

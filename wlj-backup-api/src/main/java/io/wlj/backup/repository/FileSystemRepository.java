@@ -11,6 +11,8 @@ import io.wlj.backup.internal.IoHook;
 import io.wlj.backup.internal.Json;
 import io.wlj.backup.internal.LockFiles;
 import io.wlj.backup.spi.BackupRepository;
+import io.wlj.backup.spi.ManifestSigner;
+import io.wlj.backup.spi.Protection;
 import io.wlj.backup.spi.PendingBackup;
 import io.wlj.backup.spi.RepositoryLock;
 import io.wlj.backup.spi.StagedFile;
@@ -54,6 +56,7 @@ public final class FileSystemRepository implements BackupRepository {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemRepository.class);
     public static final String CONFIG_FILE = "wlj-repository.json";
     public static final String MANIFEST_FILE = "manifest.json";
+    public static final String SIGNATURE_FILE = "manifest.json.sig";
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
     private static final DateTimeFormatter RECORD_STAMP =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -97,6 +100,7 @@ public final class FileSystemRepository implements BackupRepository {
         return root;
     }
 
+    @Override
     public RepositoryConfig config() {
         return config;
     }
@@ -146,6 +150,26 @@ public final class FileSystemRepository implements BackupRepository {
             throw new BackupException(ErrorCode.NOT_FOUND, "There is no backup " + id + " in the repository at " + root + ".");
         }
         return readManifest(manifest);
+    }
+
+    @Override
+    public byte[] readManifestBytes(BackupId id) {
+        read(id); // NOT_FOUND unless sealed
+        try {
+            return Files.readAllBytes(backupDir(id).resolve(MANIFEST_FILE));
+        } catch (IOException e) {
+            throw new BackupException(ErrorCode.IO, "Could not read the manifest of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.Optional<byte[]> readSignature(BackupId id) {
+        Path sig = backupDir(id).resolve(SIGNATURE_FILE);
+        try {
+            return Files.exists(sig, LinkOption.NOFOLLOW_LINKS) ? java.util.Optional.of(Files.readAllBytes(sig)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new BackupException(ErrorCode.IO, "Could not read the manifest signature of " + id + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -284,8 +308,8 @@ public final class FileSystemRepository implements BackupRepository {
     private Manifest readManifest(Path file) {
         try {
             Manifest m = Json.MAPPER.readValue(file.toFile(), Manifest.class);
-            if (m.header() == null || m.detail() == null) {
-                throw new IOException("header or detail missing");
+            if (m.header() == null || (m.detail() == null) != m.header().detailEncrypted()) {
+                throw new IOException("the header or the detail is missing");
             }
             if (m.header().formatVersion() > Manifest.FORMAT_VERSION) {
                 throw new BackupException(ErrorCode.REPOSITORY, "The manifest " + file + " has format version "
@@ -359,8 +383,8 @@ public final class FileSystemRepository implements BackupRepository {
         @Override
         public StagedFile createFile(String fileName) throws IOException {
             checkFileName(fileName);
-            if (fileName.equals(MANIFEST_FILE)) {
-                throw new IllegalArgumentException("manifest.json is written by seal()");
+            if (fileName.equals(MANIFEST_FILE) || fileName.equals(SIGNATURE_FILE)) {
+                throw new IllegalArgumentException(fileName + " is written by seal()");
             }
             Path target = dir.resolve(fileName);
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -370,12 +394,16 @@ public final class FileSystemRepository implements BackupRepository {
         }
 
         @Override
-        public void seal(Manifest manifest) throws IOException {
+        public void seal(Manifest manifest, ManifestSigner signer) throws IOException {
             Objects.requireNonNull(manifest, "manifest");
             if (!manifest.id().equals(id)) {
                 throw new IllegalArgumentException("manifest of " + manifest.id() + " sealed into " + id);
             }
-            files.write(dir.resolve(MANIFEST_FILE), Json.PRETTY.writeValueAsBytes(manifest));
+            byte[] bytes = Json.PRETTY.writeValueAsBytes(manifest);
+            if (signer != null) {
+                files.write(dir.resolve(SIGNATURE_FILE), signer.sign(bytes)); // before the manifest: sealed implies signed
+            }
+            files.write(dir.resolve(MANIFEST_FILE), bytes);
             sealed = true;
         }
 
@@ -400,6 +428,9 @@ public final class FileSystemRepository implements BackupRepository {
         private Duration lockWait = Duration.ZERO;
         private IoHook hook = IoHook.NONE;
         private Clock clock = Clock.systemUTC();
+        private Protection protection;
+        private String signingKey;
+        private String keyCheck;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
@@ -426,6 +457,24 @@ public final class FileSystemRepository implements BackupRepository {
         /** Internal: observes or fails durable write steps (fault-injection tests). */
         public Builder ioHook(IoHook hook) {
             this.hook = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** For {@link #init()}: the encryption the repository requires from now on (default: none). */
+        public Builder protection(Protection protection) {
+            this.protection = protection;
+            return this;
+        }
+
+        /** For {@link #init()}: every manifest must be signed by this key from now on. */
+        public Builder requireSignaturesBy(String keyId) {
+            this.signingKey = keyId;
+            return this;
+        }
+
+        /** For {@link #init()}: a small encrypted message (base64) used to recognise a wrong passphrase early. */
+        public Builder keyCheck(String base64) {
+            this.keyCheck = base64;
             return this;
         }
 
@@ -476,7 +525,9 @@ public final class FileSystemRepository implements BackupRepository {
                     durable.createDirectories(root.resolve(sub));
                 }
                 RepositoryConfig config = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.FORMAT_VERSION,
-                        UUID.randomUUID().toString(), clock.instant(), "none", Version.current());
+                        UUID.randomUUID().toString(), clock.instant(),
+                        protection == null ? RepositoryConfig.NONE : protection.mode(),
+                        protection == null ? List.of() : protection.keyFingerprints(), signingKey, keyCheck, Version.current());
                 durable.write(root.resolve(CONFIG_FILE), Json.PRETTY.writeValueAsBytes(config));
                 return new FileSystemRepository(this, config);
             } catch (IOException e) {

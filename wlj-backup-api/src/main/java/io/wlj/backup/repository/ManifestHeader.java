@@ -19,14 +19,24 @@ import java.util.Map;
  * @param toolVersion   wlj-backup version that wrote it
  * @param artifacts     stored files with sizes and checksums
  * @param storedBytes   total stored size
+ * @param detailFile    the stored file holding the encrypted {@link ManifestDetail}, or null when
+ *                      the detail is inline (unencrypted repositories)
+ * @param detailCodecs  the codec ids {@code detailFile} was written with, in writing order
  */
 public record ManifestHeader(int formatVersion, BackupId id, Instant createdAt, Instant completedAt,
                              String status, String kind, Map<String, String> labels, String toolVersion,
-                             List<StoredArtifact> artifacts, long storedBytes) {
+                             List<StoredArtifact> artifacts, long storedBytes, String detailFile,
+                             List<String> detailCodecs) {
     public static final String SEALED = "SEALED";
 
     public ManifestHeader {
         labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
         artifacts = List.copyOf(artifacts);
+        detailCodecs = detailCodecs == null ? List.of() : List.copyOf(detailCodecs);
+    }
+
+    /** True when the detail of this backup is stored encrypted. */
+    public boolean detailEncrypted() {
+        return detailFile != null;
     }
 }

@@ -10,11 +10,30 @@ import java.time.Instant;
  * @param formatVersion layout version
  * @param repositoryId  random identity, to tell repositories apart
  * @param createdAt     when it was initialised
- * @param encryption    {@code none} until the encryption module sets a mode
- * @param toolVersion   version that initialised it
+ * @param encryption      {@code none}, {@code passphrase} or {@code public-key}
+ * @param keyFingerprints recipient key fingerprints in public-key mode
+ * @param signingKey      the key id manifests must be signed with, or null when signatures are not required
+ * @param keyCheck        a small message encrypted at init (base64), so a wrong passphrase is
+ *                        recognised before any work; null when there is none
+ * @param toolVersion     version that initialised it
  */
 public record RepositoryConfig(String format, int formatVersion, String repositoryId, Instant createdAt,
-                               String encryption, String toolVersion) {
+                               String encryption, java.util.List<String> keyFingerprints, String signingKey,
+                               String keyCheck, String toolVersion) {
     public static final String FORMAT = "wlj-backup-repository";
     public static final int FORMAT_VERSION = 1;
+    public static final String NONE = "none";
+
+    public RepositoryConfig {
+        encryption = encryption == null ? NONE : encryption;
+        keyFingerprints = keyFingerprints == null ? java.util.List.of() : java.util.List.copyOf(keyFingerprints);
+    }
+
+    public boolean encrypted() {
+        return !NONE.equals(encryption);
+    }
+
+    public boolean signaturesRequired() {
+        return signingKey != null;
+    }
 }

@@ -21,6 +21,9 @@ public interface BackupRepository {
     /** Human-readable location, for messages. Never contains credentials. */
     String location();
 
+    /** The repository's own settings: layout version, encryption mode, required signer. */
+    io.wlj.backup.repository.RepositoryConfig config();
+
     /** Begins a new backup; call under a shared lock. */
     PendingBackup begin(BackupId id);
 
@@ -29,6 +32,12 @@ public interface BackupRepository {
 
     /** The sealed manifest of {@code id}; {@code NOT_FOUND} when there is none. */
     Manifest read(BackupId id);
+
+    /** The exact bytes of a sealed manifest, for signature checks. */
+    byte[] readManifestBytes(BackupId id);
+
+    /** The detached signature of a sealed manifest, if one was written. */
+    java.util.Optional<byte[]> readSignature(BackupId id);
 
     /** Opens a stored file of a backup for reading. */
     InputStream openFile(BackupId id, String fileName) throws IOException;

@@ -25,4 +25,18 @@ public interface CodecStage {
 
     /** Wraps {@code in} so that reading the result yields the decoded bytes. */
     InputStream decode(InputStream in) throws IOException;
+
+    /**
+     * Called once at the start of every backup, before any data is read. A stage with expensive
+     * setup (an encryption stage deriving its key from a passphrase) does it here, once per
+     * backup, and returns the prepared stage; it must fail here when its secret is missing.
+     */
+    default CodecStage forBackup() {
+        return this;
+    }
+
+    /** What this stage protects with, when it encrypts; empty for compression. */
+    default java.util.Optional<Protection> protection() {
+        return java.util.Optional.empty();
+    }
 }
