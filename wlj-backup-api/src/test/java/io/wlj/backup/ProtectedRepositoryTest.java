@@ -8,11 +8,9 @@ import io.wlj.backup.repository.FileSystemRepository;
 import io.wlj.backup.repository.Manifest;
 import io.wlj.backup.repository.ManifestHeader;
 import io.wlj.backup.repository.VerificationRecord;
-import io.wlj.backup.spi.Protection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ class ProtectedRepositoryTest {
 
     private FileSystemRepository encryptedRepo() {
         return FileSystemRepository.builder(tmp.resolve("repo"))
-                .protection(new Protection(Protection.PASSPHRASE, List.of()))
+                .protectedBy(cipher)
                 .requireSignaturesBy("test-key").init();
     }
 
@@ -58,13 +56,30 @@ class ProtectedRepositoryTest {
     }
 
     @Test
+    void aWrongKeyIsRefusedBeforeAnyDataIsRead() {
+        FileSystemRepository repo = encryptedRepo();
+        assertThat(repo.config().keyCheck()).isNotBlank();
+        byte[] other = new byte[32];
+        other[0] = 1;
+        TestCipher wrong = new TestCipher(other);
+        assertThatThrownBy(() -> BackupSystem.configure().repository(repo).source(FileTreeSource.of("journal", data))
+                .stage(wrong).signer(signer).build().backup())
+                .hasMessageContaining("passphrase is not the one")
+                .extracting(e -> ((BackupException) e).code()).isEqualTo(ErrorCode.BAD_INPUT);
+        assertThat(wrong.prepared).hasValue(0);
+        assertThat(repo.list()).isEmpty();
+        assertThat(full(repo).build().backup().id()).isNotNull();
+    }
+
+    @Test
     void namesAndDetailRevealNothingAndTheKeyIsPreparedOncePerBackup() throws Exception {
         FileSystemRepository repo = encryptedRepo();
         BackupSystem backups = full(repo).build();
+        int before = cipher.prepared.get();
         BackupResult result = backups.backup();
-        assertThat(cipher.prepared).hasValue(1);
+        assertThat(cipher.prepared).hasValue(before + 1);
         backups.backup();
-        assertThat(cipher.prepared).hasValue(2);
+        assertThat(cipher.prepared).hasValue(before + 2);
 
         Path dir = repo.root().resolve("backups").resolve(result.id().value());
         try (Stream<Path> files = Files.list(dir)) {

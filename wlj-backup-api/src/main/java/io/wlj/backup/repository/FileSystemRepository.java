@@ -460,6 +460,29 @@ public final class FileSystemRepository implements BackupRepository {
             return this;
         }
 
+        /**
+         * For {@link #init()}: the repository requires this encryption stage's protection from now
+         * on; in passphrase mode a small message encrypted with it is kept, so that a mistyped
+         * passphrase is recognised before a backup nobody could read is written.
+         */
+        public Builder protectedBy(io.wlj.backup.spi.CodecStage stage) {
+            Protection p = stage.protection().orElseThrow(() -> BackupException.badInput(
+                    "The stage " + stage.id() + " does not encrypt, so it cannot protect a repository."));
+            this.protection = p;
+            if (Protection.PASSPHRASE.equals(p.mode())) {
+                try {
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                    try (java.io.OutputStream out = stage.forBackup().encode(bytes)) {
+                        out.write(RepositoryConfig.KEY_CHECK_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    this.keyCheck = java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+                } catch (IOException e) {
+                    throw new BackupException(ErrorCode.IO, "Could not encrypt the key check: " + e.getMessage(), e);
+                }
+            }
+            return this;
+        }
+
         /** For {@link #init()}: the encryption the repository requires from now on (default: none). */
         public Builder protection(Protection protection) {
             this.protection = protection;

@@ -23,6 +23,8 @@ public record RepositoryConfig(String format, int formatVersion, String reposito
     public static final String FORMAT = "wlj-backup-repository";
     public static final int FORMAT_VERSION = 1;
     public static final String NONE = "none";
+    /** The plaintext of {@link #keyCheck()}: decrypting it proves the passphrase is the repository's. */
+    public static final String KEY_CHECK_TEXT = "wlj-backup key check v1";
 
     public RepositoryConfig {
         encryption = encryption == null ? NONE : encryption;
