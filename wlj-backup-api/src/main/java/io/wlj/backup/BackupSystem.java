@@ -112,6 +112,7 @@ public final class BackupSystem {
         if (m.hasDetail()) {
             return m;
         }
+        config.checkKey();
         try (java.io.InputStream in = Verifier.decode(config.repository().openFile(m.id(), m.header().detailFile()),
                 m.header().detailCodecs(), config::decoder)) {
             return new Manifest(m.header(), io.wlj.backup.internal.Json.MAPPER.readValue(in.readAllBytes(),
@@ -152,6 +153,7 @@ public final class BackupSystem {
         Instant start = Instant.now();
         try (RepositoryLock lock = config.repository().lock(LockMode.SHARED, "verify " + id)) {
             Manifest manifest = config.repository().read(id);
+            config.checkKey(); // a wrong passphrase must not be reported as a forged signature
             List<String> signature = signatureProblems(id);
             if (deep && signature.isEmpty()) {
                 manifest = withDetail(manifest); // never decrypt under a manifest whose signature failed
@@ -178,6 +180,7 @@ public final class BackupSystem {
     /** Starts describing a restore of {@code id}; nothing is read or touched until {@link RestoreRequest#plan()}. */
     public RestoreRequest restore(BackupId id) {
         return new RestoreRequest(config, id, () -> {
+            config.checkKey();
             List<String> signature = signatureProblems(id);
             if (!signature.isEmpty()) {
                 throw new IntegrityException("manifest.json", "Backup " + id + " is refused: " + signature.get(0) + ".");

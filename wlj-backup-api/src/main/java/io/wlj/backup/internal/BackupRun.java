@@ -115,36 +115,18 @@ public final class BackupRun {
                         + protection.get().keyFingerprints() + "; backups must go to the keys it was initialised with.");
             }
         }
-        if (repo.signaturesRequired() && (config.signer() == null || !repo.signingKey().equals(config.signer().keyId()))) {
+        if (repo.signaturesRequired() && (config.signer() == null || !config.signer().canSign()
+                || !repo.signingKey().equals(config.signer().keyId()))) {
             throw BackupException.badInput("The repository requires manifests signed by " + repo.signingKey()
-                    + "; configure that signing key.");
+                    + "; configure that signing key (CLI: --signing-key FILE, or the passphrase for passphrase repositories).");
         }
-        if (repo.keyCheck() != null) {
-            checkKey(repo.keyCheck());
-        }
+        config.checkKey();
         List<CodecStage> prepared = new ArrayList<>();
         for (CodecStage s : config.stages()) {
             prepared.add(s.forBackup());
         }
         stages = List.copyOf(prepared);
         confidential = protection.isPresent();
-    }
-
-    /** Decrypts the repository's key check, so a mistyped passphrase fails before any data is read. */
-    private void checkKey(String keyCheck) {
-        byte[] sealed = java.util.Base64.getDecoder().decode(keyCheck);
-        String text;
-        try (java.io.InputStream in = Verifier.decode(new java.io.ByteArrayInputStream(sealed),
-                config.stages().stream().filter(s -> s.protection().isPresent()).map(CodecStage::id).toList(), config::decoder)) {
-            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException | BackupException e) {
-            throw BackupException.badInput("The passphrase is not the one the repository at " + config.repository().location()
-                    + " was initialised with; nothing was backed up.");
-        }
-        if (!io.wlj.backup.repository.RepositoryConfig.KEY_CHECK_TEXT.equals(text)) {
-            throw BackupException.badInput("The passphrase is not the one the repository at " + config.repository().location()
-                    + " was initialised with; nothing was backed up.");
-        }
     }
 
     private Manifest write(BackupId id, Instant start) {

@@ -58,6 +58,30 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
                 + "give the passphrase or secret key (CLI: --passphrase-env, --passphrase-file or --secret-key).");
     }
 
+    /**
+     * Decrypts the repository's key check with the configured encryption stage, so a mistyped
+     * passphrase is named as such before anything is read, written or reported as tampered.
+     * Does nothing when the repository has no key check or no encryption stage is configured.
+     */
+    public void checkKey() {
+        String keyCheck = repository.config().keyCheck();
+        List<String> ids = stages.stream().filter(s -> s.protection().isPresent()).map(CodecStage::id).toList();
+        if (keyCheck == null || ids.isEmpty()) {
+            return;
+        }
+        String text;
+        try (java.io.InputStream in = Verifier.decode(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(keyCheck)),
+                ids, this::decoder)) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            text = null;
+        }
+        if (!io.wlj.backup.repository.RepositoryConfig.KEY_CHECK_TEXT.equals(text)) {
+            throw io.wlj.backup.BackupException.badInput("The passphrase is not the one the repository at " + repository.location()
+                    + " was initialised with; nothing was done.");
+        }
+    }
+
     /** Delivers events to every listener; a failing listener is logged, never fatal. */
     public Events events() {
         return event -> {

@@ -431,6 +431,8 @@ public final class FileSystemRepository implements BackupRepository {
         private Protection protection;
         private String signingKey;
         private String keyCheck;
+        private List<String> recipientKeys = List.of();
+        private String signingPublicKey;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
@@ -495,6 +497,18 @@ public final class FileSystemRepository implements BackupRepository {
             return this;
         }
 
+        /** For {@link #init()}: the armored public keys backups are encrypted to, kept so writers need no key files. */
+        public Builder recipientKeys(List<String> armored) {
+            this.recipientKeys = List.copyOf(armored);
+            return this;
+        }
+
+        /** For {@link #init()}: the armored public key that checks manifest signatures. */
+        public Builder signingPublicKey(String armored) {
+            this.signingPublicKey = armored;
+            return this;
+        }
+
         /** For {@link #init()}: a small encrypted message (base64) used to recognise a wrong passphrase early. */
         public Builder keyCheck(String base64) {
             this.keyCheck = base64;
@@ -550,7 +564,8 @@ public final class FileSystemRepository implements BackupRepository {
                 RepositoryConfig config = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.FORMAT_VERSION,
                         UUID.randomUUID().toString(), clock.instant(),
                         protection == null ? RepositoryConfig.NONE : protection.mode(),
-                        protection == null ? List.of() : protection.keyFingerprints(), signingKey, keyCheck, Version.current());
+                        protection == null ? List.of() : protection.keyFingerprints(), signingKey, keyCheck, Version.current(),
+                        recipientKeys, signingPublicKey);
                 durable.write(root.resolve(CONFIG_FILE), Json.PRETTY.writeValueAsBytes(config));
                 return new FileSystemRepository(this, config);
             } catch (IOException e) {

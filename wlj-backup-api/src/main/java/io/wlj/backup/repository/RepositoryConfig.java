@@ -16,10 +16,14 @@ import java.time.Instant;
  * @param keyCheck        a small message encrypted at init (base64), so a wrong passphrase is
  *                        recognised before any work; null when there is none
  * @param toolVersion     version that initialised it
+ * @param recipientKeys   the armored public keys backups are encrypted to (public-key mode), so a
+ *                        writer needs no key file of its own
+ * @param signingPublicKey the armored public key that checks manifest signatures, or null
  */
 public record RepositoryConfig(String format, int formatVersion, String repositoryId, Instant createdAt,
                                String encryption, java.util.List<String> keyFingerprints, String signingKey,
-                               String keyCheck, String toolVersion) {
+                               String keyCheck, String toolVersion, java.util.List<String> recipientKeys,
+                               String signingPublicKey) {
     public static final String FORMAT = "wlj-backup-repository";
     public static final int FORMAT_VERSION = 1;
     public static final String NONE = "none";
@@ -29,6 +33,7 @@ public record RepositoryConfig(String format, int formatVersion, String reposito
     public RepositoryConfig {
         encryption = encryption == null ? NONE : encryption;
         keyFingerprints = keyFingerprints == null ? java.util.List.of() : java.util.List.copyOf(keyFingerprints);
+        recipientKeys = recipientKeys == null ? java.util.List.of() : java.util.List.copyOf(recipientKeys);
     }
 
     public boolean encrypted() {

@@ -10,6 +10,11 @@ public interface ManifestSigner {
     /** Identifies the key, for example an OpenPGP fingerprint; recorded in the repository config. */
     String keyId();
 
+    /** False for a signer that can only check signatures (it holds a public key only). */
+    default boolean canSign() {
+        return true;
+    }
+
     /** A signature over exactly these manifest bytes. */
     byte[] sign(byte[] manifest);
 

@@ -54,8 +54,7 @@ final class BackupCommand implements Callable<Integer> {
         FileTreeSource.Builder source = FileTreeSource.builder(name);
         files.forEach(source::root);
         source.include(includes.toArray(String[]::new)).exclude(excludes.toArray(String[]::new));
-        BackupSystem backups = BackupSystem.configure()
-                .repository(repository.open())
+        BackupSystem backups = repository.builder(true)
                 .source(source.build())
                 .compression(Compression.parse(compression))
                 .gates(Stage.AFTER_BACKUP, Gates.checksums())

@@ -44,7 +44,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BackupSystem backups = repository.system();
+        BackupSystem backups = repository.builder(true).build();
         RestorePlan plan = backups.restore(selector.resolve(backups)).toDirectory(to).replaceExisting(replace)
                 .sources(sources.toArray(String[]::new)).progress(output.progress(spec.commandLine().getErr())).plan();
         PrintWriter out = spec.commandLine().getOut();

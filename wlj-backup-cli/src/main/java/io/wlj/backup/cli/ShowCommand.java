@@ -30,7 +30,10 @@ final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BackupSystem backups = repository.system();
-        Manifest m = backups.show(selector.resolve(backups));
+        io.wlj.backup.BackupId id = selector.resolve(backups);
+        io.wlj.backup.repository.ManifestHeader header = backups.header(id);
+        // Without a key, an encrypted backup shows its public header only.
+        Manifest m = header.detailEncrypted() && !repository.hasKeyMaterial() ? new Manifest(header, null) : backups.show(id);
         List<VerificationRecord> verifications = backups.repository().verifications(m.id());
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
@@ -43,6 +46,16 @@ final class ShowCommand implements Callable<Integer> {
         out.println("  written by wlj-backup " + m.header().toolVersion());
         if (!m.header().labels().isEmpty()) {
             out.println("  labels     " + m.header().labels());
+        }
+        if (!m.hasDetail()) {
+            out.println("  stored     " + Sizes.human(m.header().storedBytes()) + " in " + m.header().artifacts().size() + " file(s)");
+            for (StoredArtifact st : m.header().artifacts()) {
+                out.printf("  file %s  %s  sha256 %s%n", st.file(), Sizes.human(st.storedSize()), st.storedSha256());
+            }
+            out.println("  contents   encrypted; give the passphrase or secret key to see them");
+            verifications.forEach(v -> out.println("  verified " + v.time() + " (" + v.kind() + "): "
+                    + (v.passed() ? "passed" : "FAILED " + v.problems())));
+            return WljBackup.OK;
         }
         out.println("  size       " + Sizes.human(m.plainBytes()) + " read, " + Sizes.human(m.header().storedBytes()) + " stored");
         for (SourceDetail s : m.detail().sources()) {

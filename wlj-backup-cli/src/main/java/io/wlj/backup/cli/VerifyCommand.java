@@ -34,7 +34,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BackupSystem backups = repository.system();
+        BackupSystem backups = deep ? repository.builder(true).build() : repository.system();
         List<VerificationRecord> records;
         if (all) {
             if (selector.id != null || selector.latest) {
