@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {KeysCommand.Generate.class, KeysCommand.Export.class, KeysCommand.Show.class})
 final class KeysCommand {
 
-    @Command(name = "generate", description = "Generate a v4 key pair that gpg 2.2 reads (Ed25519 + Curve25519 by default).")
+    @Command(name = "generate", description = "Generate a v4 key pair that gpg 2.2 reads (Ed25519 signing + Curve25519 encryption by default, or RSA_3072).")
     static final class Generate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -31,7 +31,7 @@ final class KeysCommand {
         @Option(names = "--user-id", required = true, paramLabel = "UID", description = "For example 'Backups <ops@example.org>'.")
         String userId;
 
-        @Option(names = "--type", defaultValue = "ED25519", paramLabel = "TYPE", description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--type", defaultValue = "ED25519_CV25519", paramLabel = "TYPE", description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
         KeyType type;
 
         @Option(names = "--secret-out", required = true, paramLabel = "FILE", description = "Where to write the armored secret key (mode 0600).")
