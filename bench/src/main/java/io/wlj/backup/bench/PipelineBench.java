@@ -3,6 +3,7 @@ package io.wlj.backup.bench;
 import io.wlj.backup.BackupResult;
 import io.wlj.backup.BackupSystem;
 import io.wlj.backup.Compression;
+import io.wlj.backup.internal.IoHook;
 import io.wlj.backup.repository.ArtifactDetail;
 import io.wlj.backup.repository.FileSystemRepository;
 import io.wlj.backup.spi.BackupSource;
@@ -22,17 +23,25 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * Pushes one input file through the real backup pipeline, through the public API:
- * {@code BackupSystem.configure().repository(FileSystemRepository.initOrOpen(dir)).source(file)
- * .compression(Compression.zstd(level[, workers])).build().backup()}. That is
+ * {@code BackupSystem.configure().repository(FileSystemRepository.builder(dir).ioHook(timer).initOrOpen())
+ * .source(file).compression(Compression.zstd(level[, workers])).build().backup()}. That is
  * plaintext count + SHA-256, zstd (Commons Compress over zstd-jni), stored count + SHA-256,
  * temp file, fsync, rename, directory fsync, manifest and audit journal, exactly as a user gets it.
  *
  * <p>Each iteration uses a fresh repository that is deleted afterwards (so disk use does not grow).
- * The timed region is the {@code backup()} call only. Memory is reported three ways:
+ * The timed region is the {@code backup()} call only. {@code fsyncSeconds} is the artifact's
+ * final fsync (timed through the repository's I/O hook, from "fsync" to "rename") and
+ * {@code tailSeconds} everything from that fsync to the end of {@code backup()} (fsync, rename,
+ * directory fsync, manifest, journal). With one source, {@code BackupRun} runs it on
+ * the calling thread, so {@code callerCpuSeconds} is the CPU of reading, both SHA-256s, the hand-off
+ * to zstd and the file writes; {@code cpuSeconds} is the whole process, zstd's native workers
+ * included. Memory is reported three ways:
  * <ul>
  *   <li>{@code heapSampledMiB}: the largest heap "used" seen by a sampler thread every 2 ms;</li>
  *   <li>{@code heapPoolPeakMiB}: the sum of the heap pools' peak usage since the run started, an
@@ -44,6 +53,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -Xmx256m -cp CLASSPATH io.wlj.backup.bench.PipelineBench --input FILE --work DIR
  *      [--warmup 1] [--iterations 3] [--level 3] [--workers N] [--chunk 65536] [--keep-last]
+ *      [--quiet-wait SECONDS]   (before each measured backup, wait for other processes to go quiet)
  * </pre>
  * Output: one {@code RUN ...} line per iteration and a {@code SUMMARY ...} line, as key=value pairs.
  */
@@ -59,6 +69,7 @@ public final class PipelineBench {
         Integer workers = null;
         int chunk = 64 * 1024;
         boolean keepLast = false;
+        int quietWait = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--input" -> input = Path.of(args[++i]);
@@ -69,6 +80,7 @@ public final class PipelineBench {
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 case "--chunk" -> chunk = Integer.parseInt(args[++i]);
                 case "--keep-last" -> keepLast = true;
+                case "--quiet-wait" -> quietWait = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -91,12 +103,20 @@ public final class PipelineBench {
             boolean isWarmup = i <= warmup;
             Path repoDir = work.resolve("repo-" + i);
             deleteTree(repoDir);
+            if (!isWarmup && quietWait > 0) {
+                waitQuiet(quietWait);
+            }
             Run r = runOnce(input, repoDir, codec, chunk);
             runs.add(r);
             System.out.printf(Locale.ROOT,
-                    "RUN phase=%s i=%d seconds=%.3f mibps=%.1f stored=%d ratio=%.3f heapSampledMiB=%.1f heapPoolPeakMiB=%.1f"
-                            + " heapCommittedMiB=%.1f rssPeakMiB=%s gcCount=%d gcMillis=%d plainSha256=%s%n",
-                    isWarmup ? "warmup" : "measured", isWarmup ? i : i - warmup, r.seconds, size / MIB / r.seconds, r.stored,
+                    "RUN phase=%s i=%d seconds=%.3f mibps=%.1f fsyncSeconds=%.3f tailSeconds=%.3f cpuSeconds=%.2f callerCpuSeconds=%.2f otherCpuSeconds=%s stored=%d ratio=%.3f"
+                            + " heapSampledMiB=%.1f heapPoolPeakMiB=%.1f heapCommittedMiB=%.1f rssPeakMiB=%s gcCount=%d gcMillis=%d"
+                            + " plainSha256=%s%n",
+                    isWarmup ? "warmup" : "measured", isWarmup ? i : i - warmup, r.seconds, size / MIB / r.seconds,
+                    r.fsyncSeconds, r.tailSeconds,
+                    r.cpuSeconds, r.callerCpuSeconds,
+                    r.hostBusySeconds < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", Math.max(0, r.hostBusySeconds - r.cpuSeconds)),
+                    r.stored,
                     (double) size / r.stored, r.heapSampled / MIB, r.heapPoolPeak / MIB, r.heapCommitted / MIB,
                     r.rssPeak < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", r.rssPeak / MIB), r.gcCount, r.gcMillis,
                     r.plainSha256);
@@ -126,13 +146,14 @@ public final class PipelineBench {
         System.exit(0); // the lock heartbeat executor thread is not a reason to linger
     }
 
-    private record Run(double seconds, long stored, String plainSha256, long heapSampled, long heapPoolPeak,
+    private record Run(double seconds, double fsyncSeconds, double tailSeconds, double cpuSeconds, double callerCpuSeconds, double hostBusySeconds, long stored, String plainSha256, long heapSampled, long heapPoolPeak,
                        long heapCommitted, long rssPeak, long gcCount, long gcMillis) {
     }
 
     private static Run runOnce(Path input, Path repoDir, CodecStage codec, int chunk) throws Exception {
+        StepTimes steps = new StepTimes();
         BackupSystem system = BackupSystem.configure()
-                .repository(FileSystemRepository.initOrOpen(repoDir))
+                .repository(FileSystemRepository.builder(repoDir).ioHook(steps).initOrOpen())
                 .source(new FileSource(input, chunk))
                 .compression(codec)
                 .build();
@@ -146,9 +167,18 @@ public final class PipelineBench {
         HeapSampler sampler = new HeapSampler();
         sampler.start();
 
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
+        double busy0 = hostBusySeconds();
+        long cpu0 = os.getProcessCpuTime();
+        long caller0 = threads.getCurrentThreadCpuTime();
+        steps.clear();
         long t0 = System.nanoTime();
         BackupResult result = system.backup();
         long t1 = System.nanoTime();
+        long caller1 = threads.getCurrentThreadCpuTime();
+        long cpu1 = os.getProcessCpuTime();
+        double busy1 = hostBusySeconds();
 
         sampler.stop();
         long poolPeak = heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -158,8 +188,36 @@ public final class PipelineBench {
         if (detail.plainSize() != Files.size(input)) {
             throw new IllegalStateException("plain size " + detail.plainSize() + " != input size " + Files.size(input));
         }
-        return new Run((t1 - t0) / 1e9, result.manifest().header().storedBytes(), detail.plainSha256(), sampler.max,
+        String artifact = detail.file();
+        long fsyncAt = steps.at("fsync " + artifact);
+        long renameAt = steps.at("rename " + artifact);
+        double fsync = fsyncAt < 0 || renameAt < 0 ? -1 : (renameAt - fsyncAt) / 1e9;
+        double tail = fsyncAt < 0 ? -1 : (t1 - fsyncAt) / 1e9;
+        return new Run((t1 - t0) / 1e9, fsync, tail, (cpu1 - cpu0) / 1e9, (caller1 - caller0) / 1e9,
+                busy0 < 0 || busy1 < 0 ? -1 : busy1 - busy0, result.manifest().header().storedBytes(), detail.plainSha256(), sampler.max,
                 poolPeak, committed, rss, gcCount() - gcCount0, gcMillis() - gcMillis0);
+    }
+
+    /**
+     * Records when each durable step starts ("create F", "write F", "fsync F", "rename F",
+     * "fsync-dir D"), through the repository's public I/O hook, which the real code calls anyway.
+     * The artifact's fsync takes from "fsync F" until "rename F".
+     */
+    private static final class StepTimes implements IoHook {
+        private final Map<String, Long> first = new ConcurrentHashMap<>();
+
+        @Override
+        public void before(String step) {
+            first.putIfAbsent(step, System.nanoTime());
+        }
+
+        void clear() {
+            first.clear();
+        }
+
+        long at(String step) {
+            return first.getOrDefault(step, -1L);
+        }
     }
 
     /** Streams one file into one artifact, in {@code chunk}-sized writes, as a source does. */
@@ -216,6 +274,48 @@ public final class PipelineBench {
                 }
             }
             max = Math.max(m, mem.getHeapMemoryUsage().getUsed());
+        }
+    }
+
+    /**
+     * Waits (at most {@code maxSeconds}) until other processes use less than 0.15 of a core over a
+     * 2-second window, so that a measured backup starts on a quiet machine.
+     */
+    private static void waitQuiet(int maxSeconds) throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+        int waited = 0;
+        while (true) {
+            double b0 = hostBusySeconds();
+            long c0 = os.getProcessCpuTime();
+            Thread.sleep(2000);
+            double others = (hostBusySeconds() - b0 - (os.getProcessCpuTime() - c0) / 1e9) / 2;
+            if (b0 < 0 || others < 0.15 || System.nanoTime() > deadline) {
+                if (waited > 0) {
+                    System.out.printf(Locale.ROOT, "WAITED %d s for a quiet machine (others now %.2f cores)%n", waited, others);
+                }
+                return;
+            }
+            Thread.sleep(3000);
+            waited += 5;
+        }
+    }
+
+    /**
+     * CPU seconds all processes on the machine have used (user, nice, system, irq, softirq, steal
+     * from /proc/stat, at USER_HZ = 100); minus this process's CPU it tells whether something else
+     * ran during a measurement. -1 where there is no /proc/stat.
+     */
+    static double hostBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
