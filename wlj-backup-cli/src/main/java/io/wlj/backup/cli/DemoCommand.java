@@ -8,6 +8,8 @@ import io.wlj.backup.Gates;
 import io.wlj.backup.RestorePlan;
 import io.wlj.backup.RestoreReport;
 import io.wlj.backup.Stage;
+import io.wlj.backup.crypto.OpenPgp;
+import io.wlj.backup.crypto.PassphraseSource;
 import io.wlj.backup.files.FileTreeSource;
 import io.wlj.backup.internal.Sha256;
 import io.wlj.backup.repository.FileSystemRepository;
@@ -42,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * JSON data export and media folder backed up, listed, verified, restored after a simulated
  * disaster, compared, and a tampered byte caught. Needs nothing but a JDK.
  */
-@Command(name = "demo", description = "Show the product end to end on an embedded PostgreSQL and a sample app. Needs nothing installed.")
+@Command(name = "demo", description = "Show the product end to end on an embedded PostgreSQL and a sample app, plain and encrypted. Needs nothing installed.")
 final class DemoCommand implements Callable<Integer> {
     /** The sample app's tables, modeled on the Whole Life Journey playbook. */
     private static final String[] TABLES = {"users_user", "journal_journalentry", "faith_faithentry", "health_healthmetric",
@@ -176,10 +178,42 @@ final class DemoCommand implements Callable<Integer> {
             detail(journal.lines() + " lines, chain " + (journal.intact() ? "intact" : "BROKEN: " + journal.problem()) + ".");
             require(journal.intact(), "the audit journal chain is broken");
 
+            encrypted(work, original);
+
             out.println();
             out.println("Coming next: the PostgreSQL module backs up the database itself with pure JDBC (no pg_dump),");
-            out.println("then OpenPGP encryption, restore plans down to a single row, gates and drills, and retention.");
+            out.println("then restore plans down to a single row, gates and drills, and retention.");
         }
+    }
+
+    /** The same files into a passphrase-encrypted, signed repository: what a keyless host sees, and a restore with the key. */
+    private void encrypted(Path work, Map<String, String> original) throws IOException {
+        say("Encryption: the same files into a repository protected by a passphrase (OpenPGP, AES-256, gpg reads it)...");
+        PassphraseSource passphrase = PassphraseSource.of(() -> "demo passphrase, never on a command line".toCharArray());
+        Path source = work.resolve("restored"); // the repaired copy of the app's files
+        FileSystemRepository vault = FileSystemRepository.builder(work.resolve("repo-encrypted"))
+                .protectedBy(OpenPgp.passphrase(passphrase)).requireSignaturesBy(OpenPgp.newPassphraseSignerId()).init();
+        BackupSystem keyed = BackupSystem.configure().repository(vault)
+                .source(FileTreeSource.of("app", source.resolve("data"), source.resolve("media")))
+                .stage(OpenPgp.passphrase(passphrase))
+                .signer(OpenPgp.passphraseSigner(passphrase, vault.config().signingKey()))
+                .build();
+        BackupResult result = keyed.backup();
+        detail("Backup " + result.id() + " sealed; stored files: " + result.manifest().header().artifacts().stream()
+                .map(StoredArtifact::file).toList() + ", the manifest signed with a key derived from the passphrase.");
+        BackupSystem keyless = BackupSystem.configure().repository(FileSystemRepository.at(vault.root())).build();
+        detail("Without the passphrase a monitoring host sees sizes and checksums (" + Sizes.human(keyless.header(result.id()).storedBytes())
+                + ") and verifies them: " + (keyless.verify(result.id()).passed() ? "intact" : "FAILED") + "; file names and contents stay private.");
+        try {
+            keyless.show(result.id());
+            require(false, "an encrypted manifest was readable without the key");
+        } catch (BackupException expected) {
+            detail("Reading its contents without the key: refused (" + expected.getMessage() + ")");
+        }
+        Path restored = work.resolve("restored-encrypted");
+        keyed.restore(result.id()).toDirectory(restored).plan().execute();
+        require(describe(restored).equals(original), "the encrypted backup restored different files");
+        detail("Restored with the passphrase: all " + original.size() + " files identical to the original.");
     }
 
     private void createSample(Connection db) throws SQLException {

@@ -40,7 +40,8 @@ class CliJarIT {
         Result r = wljBackup(tmp, "demo");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PostgreSQL 1").contains("sealed").contains("identical to the original")
-                .contains("restore: refused").contains("chain intact").contains("Demo finished");
+                .contains("restore: refused").contains("chain intact").contains("0001.tar.zst.gpg")
+                .contains("Restored with the passphrase").contains("Demo finished");
     }
 
     @Test
