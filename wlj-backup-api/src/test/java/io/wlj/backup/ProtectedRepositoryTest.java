@@ -66,7 +66,7 @@ class ProtectedRepositoryTest {
                 .stage(wrong).signer(signer).build().backup())
                 .hasMessageContaining("passphrase is not the one")
                 .extracting(e -> ((BackupException) e).code()).isEqualTo(ErrorCode.BAD_INPUT);
-        assertThat(wrong.prepared).hasValue(0);
+        assertThat(wrong.prepared).as("prepared once, and nothing read").hasValue(1);
         assertThat(repo.list()).isEmpty();
         assertThat(full(repo).build().backup().id()).isNotNull();
     }

@@ -120,13 +120,13 @@ public final class BackupRun {
             throw BackupException.badInput("The repository requires manifests signed by " + repo.signingKey()
                     + "; configure that signing key (CLI: --signing-key FILE, or the passphrase for passphrase repositories).");
         }
-        config.checkKey();
         List<CodecStage> prepared = new ArrayList<>();
         for (CodecStage s : config.stages()) {
             prepared.add(s.forBackup());
         }
         stages = List.copyOf(prepared);
         confidential = protection.isPresent();
+        config.checkKey(true);
     }
 
     private Manifest write(BackupId id, Instant start) {

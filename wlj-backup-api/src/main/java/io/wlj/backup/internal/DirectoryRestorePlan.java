@@ -246,11 +246,12 @@ public final class DirectoryRestorePlan implements RestorePlan {
                 plain.drain();
                 storedDigest.drain();
             } catch (IOException | RuntimeException e) {
-                if (e instanceof BackupException be && (be.code() == ErrorCode.CANCELLED || be.code() == ErrorCode.BAD_INPUT)) {
-                    throw be; // cancelled, or no key / wrong key: said as such, not as corruption
+                if (e instanceof BackupException be && be.code() == ErrorCode.CANCELLED) {
+                    throw be;
                 }
-                // A damaged archive can fail anywhere (decoder, tar header, path checks): name the real cause.
-                if (!storedBytesIntact(stored)) {
+                // A damaged archive can fail anywhere (decoder, tar header, path checks, even a key's
+                // quick check): damaged stored bytes are named first, then other causes as they are.
+                if (!Verifier.storedBytesMatch(config.repository(), manifest, stored)) {
                     throw new IntegrityException(a.file(), "The artifact " + a.file() + " of backup " + manifest.id()
                             + " does not match its recorded SHA-256 (corrupted, truncated or tampered). Nothing was restored.");
                 }
@@ -272,16 +273,6 @@ public final class DirectoryRestorePlan implements RestorePlan {
             warnings.addAll(extractor.warnings());
         } finally {
             progress.endTask("restore " + a.file());
-        }
-    }
-
-    private boolean storedBytesIntact(StoredArtifact stored) {
-        try (InputStream in = config.repository().openFile(manifest.id(), stored.file())) {
-            DigestingInputStream d = new DigestingInputStream(in);
-            d.drain();
-            return d.count() == stored.storedSize() && d.sha256().equals(stored.storedSha256());
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -64,10 +64,20 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
      * Does nothing when the repository has no key check or no encryption stage is configured.
      */
     public void checkKey() {
+        checkKey(false);
+    }
+
+    /** As {@link #checkKey()}; {@code prepared} when the caller already ran {@code forBackup()} on its stages. */
+    public void checkKey(boolean prepared) {
         String keyCheck = repository.config().keyCheck();
         List<String> ids = stages.stream().filter(s -> s.protection().isPresent()).map(CodecStage::id).toList();
         if (keyCheck == null || ids.isEmpty()) {
             return;
+        }
+        for (CodecStage s : stages) {
+            if (!prepared && s.protection().isPresent()) {
+                s.forBackup(); // a missing or unreadable secret is reported as such, not as a wrong one
+            }
         }
         String text;
         try (java.io.InputStream in = Verifier.decode(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(keyCheck)),

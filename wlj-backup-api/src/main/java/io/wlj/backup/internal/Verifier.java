@@ -67,10 +67,16 @@ public final class Verifier {
                 }
                 bytes += storedDigest.count();
             } catch (BackupException e) {
-                if (e.code() == ErrorCode.CANCELLED || e.code() == ErrorCode.BAD_INPUT) {
-                    throw e; // cancelled, or no key / wrong key: one clear sentence, not a per-file problem
+                if (e.code() == ErrorCode.CANCELLED) {
+                    throw e;
                 }
-                problems.add(stored.file() + ": " + e.getMessage());
+                if (!storedBytesMatch(repository, manifest, stored)) {
+                    problems.add(stored.file() + ": stored bytes are corrupted (they no longer match the recorded SHA-256)");
+                } else if (e.code() == ErrorCode.BAD_INPUT) {
+                    throw e; // no key or a wrong key: one clear sentence, not a per-file problem
+                } else {
+                    problems.add(stored.file() + ": " + e.getMessage());
+                }
             } catch (NoSuchFileException e) {
                 problems.add(stored.file() + ": missing from the repository");
             } catch (IOException e) {
@@ -81,6 +87,17 @@ public final class Verifier {
         }
         return new VerificationRecord(manifest.id(), Instant.now(), deep ? "deep" : "checksums", problems.isEmpty(),
                 manifest.header().artifacts().size(), bytes, Duration.between(start, Instant.now()), problems);
+    }
+
+    /** True when the stored file still has the size and SHA-256 the manifest recorded. */
+    static boolean storedBytesMatch(BackupRepository repository, Manifest manifest, StoredArtifact stored) {
+        try (InputStream in = repository.openFile(manifest.id(), stored.file())) {
+            DigestingInputStream d = new DigestingInputStream(in);
+            d.drain();
+            return d.count() == stored.storedSize() && d.sha256().equals(stored.storedSha256());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void compare(List<String> problems, StoredArtifact stored, DigestingInputStream read) {
