@@ -100,7 +100,11 @@ public final class BackupSystem {
      * which needs the key; {@link #header(BackupId)} needs none.
      */
     public Manifest show(BackupId id) {
-        return withDetail(config.repository().read(id));
+        Manifest m = config.repository().read(id);
+        if (!m.hasDetail()) {
+            config.checkKey();
+        }
+        return withDetail(m);
     }
 
     /** The public part of a backup's manifest; never needs a key. */
@@ -108,11 +112,11 @@ public final class BackupSystem {
         return config.repository().read(id).header();
     }
 
+    /** Decrypts the detail of {@code m} if needed; callers have checked the key first. */
     private Manifest withDetail(Manifest m) {
         if (m.hasDetail()) {
             return m;
         }
-        config.checkKey();
         try (java.io.InputStream in = Verifier.decode(config.repository().openFile(m.id(), m.header().detailFile()),
                 m.header().detailCodecs(), config::decoder)) {
             return new Manifest(m.header(), io.wlj.backup.internal.Json.MAPPER.readValue(in.readAllBytes(),
@@ -185,7 +189,7 @@ public final class BackupSystem {
             if (!signature.isEmpty()) {
                 throw new IntegrityException("manifest.json", "Backup " + id + " is refused: " + signature.get(0) + ".");
             }
-            return show(id);
+            return withDetail(config.repository().read(id));
         });
     }
 

@@ -191,13 +191,19 @@ public final class BackupRun {
         return stages.stream().map(CodecStage::fileExtension).reduce("", String::concat);
     }
 
+    /** Wraps {@code stored} so that bytes written pass every stage in configuration order. */
+    private OutputStream encoding(OutputStream stored) throws IOException {
+        OutputStream chain = stored;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            chain = stages.get(i).encode(chain);
+        }
+        return chain;
+    }
+
     private StoredArtifact writeEncrypted(PendingBackup pending, String fileName, byte[] content) throws IOException {
         try (StagedFile file = pending.createFile(fileName)) {
             DigestingOutputStream storedDigest = new DigestingOutputStream(file.stream());
-            OutputStream chain = storedDigest;
-            for (int i = stages.size() - 1; i >= 0; i--) {
-                chain = stages.get(i).encode(chain);
-            }
+            OutputStream chain = encoding(storedDigest);
             chain.write(content);
             chain.close();
             file.commit();
@@ -401,11 +407,9 @@ public final class BackupRun {
             this.fileName = fileName;
             this.file = file;
             this.storedDigest = new DigestingOutputStream(file.stream());
-            OutputStream chain = storedDigest;
+            OutputStream chain;
             try {
-                for (int i = stages.size() - 1; i >= 0; i--) {
-                    chain = stages.get(i).encode(chain);
-                }
+                chain = encoding(storedDigest);
             } catch (IOException | RuntimeException e) {
                 file.close();
                 throw e;

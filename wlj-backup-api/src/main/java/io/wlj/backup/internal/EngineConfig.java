@@ -74,11 +74,6 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
         if (keyCheck == null || ids.isEmpty()) {
             return;
         }
-        for (CodecStage s : stages) {
-            if (!prepared && s.protection().isPresent()) {
-                s.forBackup(); // a missing or unreadable secret is reported as such, not as a wrong one
-            }
-        }
         String text;
         try (java.io.InputStream in = Verifier.decode(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(keyCheck)),
                 ids, this::decoder)) {
@@ -87,6 +82,14 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
             text = null;
         }
         if (!io.wlj.backup.repository.RepositoryConfig.KEY_CHECK_TEXT.equals(text)) {
+            if (!prepared) {
+                // Only now, on failure: a missing or unreadable secret is reported as such, not as a wrong one.
+                for (CodecStage s : stages) {
+                    if (s.protection().isPresent()) {
+                        s.forBackup();
+                    }
+                }
+            }
             throw io.wlj.backup.BackupException.badInput("The passphrase is not the one the repository at " + repository.location()
                     + " was initialised with; nothing was done.");
         }

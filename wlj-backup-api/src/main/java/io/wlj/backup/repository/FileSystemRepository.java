@@ -154,9 +154,12 @@ public final class FileSystemRepository implements BackupRepository {
 
     @Override
     public byte[] readManifestBytes(BackupId id) {
-        read(id); // NOT_FOUND unless sealed
+        Path manifest = backupDir(id).resolve(MANIFEST_FILE);
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackupException(ErrorCode.NOT_FOUND, "There is no backup " + id + " in the repository at " + root + ".");
+        }
         try {
-            return Files.readAllBytes(backupDir(id).resolve(MANIFEST_FILE));
+            return Files.readAllBytes(manifest);
         } catch (IOException e) {
             throw new BackupException(ErrorCode.IO, "Could not read the manifest of " + id + ": " + e.getMessage(), e);
         }
