@@ -2,19 +2,22 @@ package io.wlj.backup;
 
 import io.wlj.backup.internal.DirectoryRestorePlan;
 import io.wlj.backup.internal.EngineConfig;
+import io.wlj.backup.internal.EngineRestoreContext;
+import io.wlj.backup.spi.RestoreTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * Describes a restore before it is planned. Only directory targets exist so far; database
- * targets arrive with the PostgreSQL module.
+ * Describes a restore before it is planned: into a directory ({@link #toDirectory}) or into any
+ * other {@link RestoreTarget}, such as a new PostgreSQL database.
  */
 public final class RestoreRequest {
     private final EngineConfig config;
     private final BackupId id;
     private Path directory;
+    private RestoreTarget target;
     private boolean replace;
     private final Set<String> sources = new LinkedHashSet<>();
     private ProgressMonitor progress = ProgressMonitor.NONE;
@@ -30,6 +33,12 @@ public final class RestoreRequest {
     /** Restore file-tree artifacts into {@code directory}; each stored root {@code R} becomes {@code directory/R}. */
     public RestoreRequest toDirectory(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /** Restore into {@code target}, for example a new database; see the target's own documentation. */
+    public RestoreRequest to(RestoreTarget target) {
+        this.target = Objects.requireNonNull(target, "target");
         return this;
     }
 
@@ -54,8 +63,14 @@ public final class RestoreRequest {
 
     /** Reads the manifest and checks the target; touches nothing. */
     public RestorePlan plan() {
+        if (directory != null && target != null) {
+            throw BackupException.badInput("A restore has one target: call toDirectory(path) or to(target), not both.");
+        }
+        if (target != null) {
+            return target.plan(new EngineRestoreContext(config, manifest.get(), progress));
+        }
         if (directory == null) {
-            throw BackupException.badInput("No restore target is set; call toDirectory(path).");
+            throw BackupException.badInput("No restore target is set; call toDirectory(path) or to(target).");
         }
         return new DirectoryRestorePlan(config, manifest.get(), directory, replace, sources, progress);
     }

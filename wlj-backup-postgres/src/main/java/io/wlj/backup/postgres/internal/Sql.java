@@ -1,0 +1,80 @@
+package io.wlj.backup.postgres.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Small JDBC conveniences and SQL text rules shared by dump and restore. */
+public final class Sql {
+    private Sql() {
+    }
+
+    /** A string literal for a session with {@code standard_conforming_strings = on}. */
+    public static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** An identifier, always quoted (valid whatever the keywords of the server). */
+    public static String ident(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    public static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** A single value of a one-row query. */
+    public static String value(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Rows of a query, handed to {@code row} one at a time. */
+    public static void query(Connection c, String sql, RowHandler row) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setFetchSize(1000);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    row.handle(rs);
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    public interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    /** Session settings that make output independent of the server's and role's defaults, as pg_dump sets them. */
+    public static final String[] DUMP_SETTINGS = {
+        "SET DateStyle = ISO",
+        "SET IntervalStyle = postgres",
+        "SET extra_float_digits = 3",
+        "SET statement_timeout = 0",
+        "SET lock_timeout = 0",
+        "SET idle_in_transaction_session_timeout = 0",
+        "SET synchronize_seqscans = off",
+        "SET row_security = off",
+        "SELECT pg_catalog.set_config('search_path', '', false)",
+    };
+
+    /** Settings for a session that restores, also written at the top of an exported script. */
+    public static final String[] RESTORE_SETTINGS = {
+        "SET statement_timeout = 0",
+        "SET lock_timeout = 0",
+        "SET idle_in_transaction_session_timeout = 0",
+        "SET client_encoding = 'UTF8'",
+        "SET standard_conforming_strings = on",
+        "SELECT pg_catalog.set_config('search_path', '', false)",
+        "SET check_function_bodies = false",
+        "SET xmloption = content",
+        "SET client_min_messages = warning",
+        "SET row_security = off",
+    };
+}
