@@ -1,5 +1,6 @@
 package io.wlj.backup.cli;
 
+import io.wlj.backup.BackupException;
 import io.wlj.backup.BackupResult;
 import io.wlj.backup.BackupSystem;
 import io.wlj.backup.Compression;
@@ -7,6 +8,9 @@ import io.wlj.backup.Gates;
 import io.wlj.backup.Stage;
 import io.wlj.backup.files.FileTreeSource;
 import io.wlj.backup.internal.Json;
+import io.wlj.backup.postgres.Engine;
+import io.wlj.backup.postgres.PostgresSource;
+import io.wlj.backup.postgres.Scope;
 import io.wlj.backup.repository.StoredArtifact;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "backup", description = "Back up directories into the repository.")
+@Command(name = "backup", description = {"Back up a PostgreSQL database and/or directories into the repository.",
+        "--db takes a consistent logical backup (engine jdbc: no client binaries; engine pg_dump: its custom archive)."})
 final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,11 +35,44 @@ final class BackupCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--files", required = true, paramLabel = "DIR", description = "A directory to back up (repeatable).")
+    @Option(names = "--files", paramLabel = "DIR", description = "A directory to back up (repeatable).")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "files", description = "Source name recorded in the manifest (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "files", description = "Source name of the directories in the manifest (default: ${DEFAULT-VALUE}).")
     String name;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "A PostgreSQL database to back up: jdbc:postgresql://HOST[:PORT]/DB.")
+    String db;
+
+    @Mixin
+    DatabaseLogin login;
+
+    @Option(names = "--db-name", paramLabel = "NAME", defaultValue = "postgres", description = "Source name of the database in the manifest (default: ${DEFAULT-VALUE}).")
+    String dbName;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "jdbc", description = "jdbc (default) or pg_dump.")
+    String engine;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2", description = "Connections reading tables at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--schema-only", description = "Only the schema.")
+    boolean schemaOnly;
+
+    @Option(names = "--data-only", description = "Only table data, sequence values and large objects.")
+    boolean dataOnly;
+
+    @Option(names = "--include-table", paramLabel = "PATTERN", description = "Only tables matching [SCHEMA.]TABLE, * and ? wildcards (repeatable).")
+    List<String> includeTables = new ArrayList<>();
+
+    @Option(names = "--exclude-table", paramLabel = "PATTERN", description = "Leave out tables matching [SCHEMA.]TABLE (repeatable).")
+    List<String> excludeTables = new ArrayList<>();
+
+    @Option(names = "--include-schema", paramLabel = "PATTERN", description = "Only schemas matching PATTERN (repeatable).")
+    List<String> includeSchemas = new ArrayList<>();
+
+    @Option(names = "--exclude-schema", paramLabel = "PATTERN", description = "Leave out schemas matching PATTERN (repeatable).")
+    List<String> excludeSchemas = new ArrayList<>();
 
     @Option(names = "--include", paramLabel = "GLOB", description = "Store only files matching this glob (repeatable), e.g. 'data/**/*.json'.")
     List<String> includes = new ArrayList<>();
@@ -51,11 +89,22 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FileTreeSource.Builder source = FileTreeSource.builder(name);
-        files.forEach(source::root);
-        source.include(includes.toArray(String[]::new)).exclude(excludes.toArray(String[]::new));
-        BackupSystem backups = repository.builder(true)
-                .source(source.build())
+        if (files.isEmpty() && db == null) {
+            throw BackupException.badInput("Nothing to back up: give --db JDBC_URL and/or --files DIR.");
+        }
+        BackupSystem.Builder builder = repository.builder(true);
+        if (db != null) {
+            builder.source(postgres());
+        } else if (schemaOnly || dataOnly || !includeTables.isEmpty() || !excludeTables.isEmpty()) {
+            throw BackupException.badInput("--schema-only, --data-only and table patterns apply to --db, which is not given.");
+        }
+        if (!files.isEmpty()) {
+            FileTreeSource.Builder source = FileTreeSource.builder(name);
+            files.forEach(source::root);
+            source.include(includes.toArray(String[]::new)).exclude(excludes.toArray(String[]::new));
+            builder.source(source.build());
+        }
+        BackupSystem backups = builder
                 .compression(Compression.parse(compression))
                 .gates(Stage.AFTER_BACKUP, Gates.checksums())
                 .build();
@@ -85,4 +134,21 @@ final class BackupCommand implements Callable<Integer> {
         return WljBackup.OK;
     }
 
+    private PostgresSource postgres() {
+        if (schemaOnly && dataOnly) {
+            throw BackupException.badInput("--schema-only and --data-only exclude each other; give at most one.");
+        }
+        Engine e = switch (engine) {
+            case "jdbc" -> Engine.JDBC;
+            case "pg_dump" -> Engine.PG_DUMP;
+            default -> throw BackupException.badInput("--engine must be jdbc or pg_dump, not '" + engine + "'.");
+        };
+        PostgresSource.Builder b = PostgresSource.builder(login.database(db)).name(dbName).engine(e).jobs(jobs)
+                .scope(schemaOnly ? Scope.SCHEMA_ONLY : dataOnly ? Scope.DATA_ONLY : Scope.FULL);
+        includeTables.forEach(b::includeTable);
+        excludeTables.forEach(b::excludeTable);
+        includeSchemas.forEach(b::includeSchema);
+        excludeSchemas.forEach(b::excludeSchema);
+        return b.build();
+    }
 }

@@ -16,6 +16,10 @@ import io.wlj.backup.repository.FileSystemRepository;
 import io.wlj.backup.repository.ManifestHeader;
 import io.wlj.backup.repository.StoredArtifact;
 import io.wlj.backup.repository.VerificationRecord;
+import io.wlj.backup.postgres.PostgresDatabase;
+import io.wlj.backup.postgres.PostgresSource;
+import io.wlj.backup.postgres.PostgresTarget;
+import io.wlj.backup.postgres.SqlScriptTarget;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -107,16 +111,19 @@ final class DemoCommand implements Callable<Integer> {
             detail(original.size() + " files and directories ready to back up.");
 
             Path repoDir = work.resolve("repo");
-            say("Creating a repository at " + repoDir + " (unencrypted for now: encryption arrives with the crypto module).");
+            say("Creating a repository at " + repoDir + " (plain here; an encrypted one follows at the end).");
             FileSystemRepository repository = FileSystemRepository.init(repoDir);
+            PostgresDatabase sampleDb = PostgresDatabase.url(pg.getJdbcUrl("postgres", "postgres"));
             BackupSystem backups = BackupSystem.configure()
                     .repository(repository)
+                    .source(PostgresSource.builder(sampleDb).name("wlj-db").jobs(2).build())
                     .source(FileTreeSource.of("app", app.resolve("data"), app.resolve("media")))
                     .compression(Compression.zstd(3))
                     .gates(Stage.AFTER_BACKUP, Gates.checksums(), Gates.minSize(1024))
                     .build();
 
-            say("Backing up app/data and app/media: tar, SHA-256 of every byte in and out, zstd level 3, gates before sealing...");
+            say("Backing up the database (pure JDBC: one snapshot, 2 connections, COPY; no pg_dump) and app/data and app/media "
+                    + "(tar), SHA-256 of every byte in and out, zstd level 3, gates before sealing...");
             BackupResult result = backups.backup(Map.of("trigger", "demo"), io.wlj.backup.ProgressMonitor.NONE);
             detail("Backup " + result.id() + " sealed: " + Sizes.human(result.plainBytes()) + " read, "
                     + Sizes.human(result.storedBytes()) + " stored (" + String.format(java.util.Locale.ROOT, "%.1fx", (double) result.plainBytes() / result.storedBytes())
@@ -156,8 +163,12 @@ final class DemoCommand implements Callable<Integer> {
             require(restoredEntries == counts.get("journal_journalentry"), "the restored journal export lost entries");
             detail("The restored journal export holds " + restoredEntries + " entries, as many as the database has rows.");
 
-            say("Tampering test: one byte of the stored archive is flipped...");
-            StoredArtifact stored = result.manifest().header().artifacts().get(0);
+            database(backups, result.id(), pg, db, counts, work);
+
+            say("Tampering test: one byte of the stored file archive is flipped...");
+            String appFile = result.manifest().detail().artifacts().stream().filter(a -> a.source().equals("app")).findFirst()
+                    .orElseThrow().file();
+            StoredArtifact stored = result.manifest().stored(appFile);
             Path file = repository.pathOf(result.id(), stored.file());
             flipByte(file, stored.storedSize() / 2);
             VerificationRecord tampered = backups.verify(result.id());
@@ -181,9 +192,39 @@ final class DemoCommand implements Callable<Integer> {
             encrypted(work, original);
 
             out.println();
-            out.println("Coming next: the PostgreSQL module backs up the database itself with pure JDBC (no pg_dump),");
-            out.println("then restore plans down to a single row, gates and drills, and retention.");
+            out.println("Coming next: restore plans down to a single row, gates and drills, and retention.");
         }
+    }
+
+    /** The database part: a disaster in the live database, a restore into a new one, and the SQL escape hatch. */
+    private void database(BackupSystem backups, io.wlj.backup.BackupId id, EmbeddedPostgres pg, Connection db, Map<String, Long> counts,
+                          Path work) throws Exception {
+        say("Disaster strikes the database too: the journal table is emptied.");
+        try (java.sql.Statement st = db.createStatement()) {
+            st.execute("TRUNCATE journal_journalentry CASCADE");
+        }
+        detail("journal_journalentry now has " + scalar(db, "SELECT count(*) FROM journal_journalentry") + " rows.");
+        PostgresTarget target = PostgresTarget.newDatabase(PostgresDatabase.url(pg.getJdbcUrl("postgres", "wlj_restored")));
+        RestorePlan plan = backups.restore(id).to(target).plan();
+        say("The database restore plan, printed before anything is touched:");
+        plan.describe().lines().forEach(this::detail);
+        say("Restoring the database into the new database wlj_restored (schema, parallel COPY with row counts checked, indexes, constraints)...");
+        RestoreReport report = plan.execute();
+        detail("Restored in " + report.duration().toMillis() + " ms: " + report.steps().stream().map(RestoreReport.Step::detail).toList());
+        try (Connection restored = java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", "wlj_restored"))) {
+            for (Map.Entry<String, Long> e : counts.entrySet()) {
+                long n = Long.parseLong(scalar(restored, "SELECT count(*) FROM " + e.getKey()));
+                require(n == e.getValue(), "table " + e.getKey() + " has " + n + " rows after the restore instead of " + e.getValue());
+            }
+        }
+        detail("Every table of wlj_restored has the rows the database had at backup time, journal entries included ("
+                + counts.get("journal_journalentry") + ").");
+        Path sql = work.resolve("wlj-db.sql");
+        try (java.io.OutputStream o = Files.newOutputStream(sql)) {
+            backups.restore(id).to(SqlScriptTarget.to(o)).plan().execute();
+        }
+        say("Exported the database backup as one plain SQL script, restorable by psql alone:");
+        detail(sql + " (" + Sizes.human(Files.size(sql)) + "): psql -X -v ON_ERROR_STOP=1 -d EMPTY_DB -f " + sql.getFileName());
     }
 
     /** The same files into a passphrase-encrypted, signed repository: what a keyless host sees, and a restore with the key. */
