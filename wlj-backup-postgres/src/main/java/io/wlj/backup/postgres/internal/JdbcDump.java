@@ -114,6 +114,11 @@ public final class JdbcDump {
                                 + source.lockTimeout().toMillis() / 1000.0 + " s: another session holds a conflicting lock "
                                 + "(ALTER TABLE, VACUUM FULL, an explicit LOCK...). Nothing was sealed.", null);
                     }
+                    if ("53200".equals(e.getSQLState())) {
+                        throw new BackupException(ErrorCode.SOURCE_FAILED, "The server ran out of lock slots while locking the "
+                                + scope.relations.size() + " relations to back up; raise max_locks_per_transaction (pg_dump needs the "
+                                + "same) or back up fewer tables at a time. Nothing was sealed.", null);
+                    }
                     if ("42501".equals(e.getSQLState())) {
                         throw BackupException.badInput("The backup user may not read table " + r.qualified() + " ("
                                 + Failures.describe(e) + "); grant it SELECT or leave the table out with an exclude pattern.");

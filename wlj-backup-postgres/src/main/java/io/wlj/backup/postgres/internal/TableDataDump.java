@@ -199,8 +199,17 @@ final class TableDataDump {
             long before = counting.count;
             long rows;
             context.progress().beginTask("copy " + r.qualified(), r.pages() * 8192L);
+            boolean release = connection != leader;
             try {
+                if (release) {
+                    // The leader keeps every table locked; a worker's own lock is taken in a subtransaction and given
+                    // back after the table, so thousands of tables do not need twice the server's lock slots.
+                    Sql.execute(connection, "SAVEPOINT wlj_table");
+                }
                 rows = copy.copyOut("COPY " + target + " TO STDOUT", counting);
+                if (release) {
+                    Sql.execute(connection, "ROLLBACK TO SAVEPOINT wlj_table");
+                }
             } catch (SQLException e) {
                 if ("42501".equals(e.getSQLState())) {
                     throw BackupException.badInput("The backup user may not read table " + r.qualified() + " (" + Failures.describe(e)
