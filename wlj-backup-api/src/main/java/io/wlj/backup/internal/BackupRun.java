@@ -56,6 +56,7 @@ public final class BackupRun {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Map<String, String> sourceInstructions = java.util.Collections.synchronizedMap(new java.util.TreeMap<>());
     private final java.util.concurrent.atomic.AtomicInteger sequence = new java.util.concurrent.atomic.AtomicInteger();
     /** The stages prepared for this backup (keys derived once, here). */
     private List<CodecStage> stages;
@@ -233,6 +234,10 @@ public final class BackupRun {
                 text.append("      tar -xpf ").append(d.file()).append(" -C TARGET\n");
             }
         }
+        synchronized (sourceInstructions) {
+            sourceInstructions.forEach((source, note) -> text.append("\nSource ").append(source).append(":\n").append(note)
+                    .append(note.endsWith("\n") ? "" : "\n"));
+        }
         try (StagedFile file = pending.createFile(INSTRUCTIONS)) {
             file.stream().write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             file.commit();
@@ -374,6 +379,11 @@ public final class BackupRun {
         @Override
         public void metadata(String key, Object value) {
             metadata.put(key, value);
+        }
+
+        @Override
+        public void instructions(String text) {
+            sourceInstructions.merge(source.name(), text, String::concat);
         }
 
         @Override

@@ -22,6 +22,13 @@ public interface SourceContext {
     /** Records a warning that is reported in the result and the audit journal. */
     void warn(String message);
 
+    /**
+     * Adds plain-text instructions to the backup's RESTORE.txt, telling a reader without this
+     * library how to restore this source's artifacts with standard tools. Never include secrets.
+     */
+    default void instructions(String text) {
+    }
+
     /** Progress and cancellation for this backup. */
     ProgressMonitor progress();
 }

@@ -274,6 +274,9 @@ public final class DatabaseRestorePlan implements RestorePlan {
             CopyBlockReader reader = new CopyBlockReader(in);
             for (Toc.TableData t : tables) {
                 String header = reader.nextHeader();
+                while (header != null && header.startsWith("SET ")) {
+                    header = reader.nextHeader(); // the preamble that makes the artifact a psql script on its own
+                }
                 if (!t.copy().equals(header)) {
                     throw new io.wlj.backup.IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
                             + t.qualifiedName() + " where its table of contents says it does.");

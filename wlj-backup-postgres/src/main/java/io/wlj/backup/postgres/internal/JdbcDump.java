@@ -96,9 +96,18 @@ public final class JdbcDump {
         }
         Toc toc = new Toc(Toc.FORMAT_VERSION, Sql.value(leader, "SHOW server_version"), version, db[0], db[1], db[2], db[3],
                 source.scope().name(), entries, tables, sequences, largeObjects, largeObjectCount, unsupported);
+        if (source.scope() != Scope.DATA_ONLY) {
+            try (OutputStream out = context.newArtifact(SqlScripts.PRE_DATA, "sql")) {
+                SqlScripts.preData(toc, out);
+            }
+        }
+        try (OutputStream out = context.newArtifact(SqlScripts.POST_DATA, "sql")) {
+            SqlScripts.postData(toc, out);
+        }
         try (OutputStream out = context.newArtifact(Toc.ARTIFACT, "json")) {
             TocJson.write(toc, out);
         }
+        context.instructions(SqlScripts.instructions(toc));
         Sql.execute(leader, "COMMIT");
         record(context, toc);
     }

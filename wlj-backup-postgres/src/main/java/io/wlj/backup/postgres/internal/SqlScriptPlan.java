@@ -75,19 +75,12 @@ public final class SqlScriptPlan implements RestorePlan {
                 line("-- NOT IN THIS BACKUP: " + u);
             }
             line("");
-            for (String s : Sql.RESTORE_SETTINGS) {
-                line(s + ";");
-            }
-            line("");
-            section(toc, Toc.Section.PRE_DATA);
+            SqlScripts.preData(toc, out);
             for (Map.Entry<String, List<Toc.TableData>> e : dump.dataByArtifact().entrySet()) {
                 line("-- Data from artifact " + e.getKey() + ": " + e.getValue().size() + " table(s)");
                 try (InputStream in = dump.open(e.getKey())) {
                     in.transferTo(out);
                 }
-            }
-            for (Toc.SequenceValue s : toc.sequences()) {
-                line(s.sql());
             }
             if (toc.largeObjects() != null) {
                 try (InputStream in = dump.open(toc.largeObjects())) {
@@ -95,7 +88,7 @@ public final class SqlScriptPlan implements RestorePlan {
                 }
             }
             line("");
-            section(toc, Toc.Section.POST_DATA);
+            SqlScripts.postData(toc, out);
             line("-- End of export");
             out.flush();
             context.audit("export", start, "SUCCESS", steps(), List.of(), Map.of("backupId", backupId().value(), "format", "sql"));
@@ -107,16 +100,6 @@ public final class SqlScriptPlan implements RestorePlan {
             context.audit("export", start, "FAILED", List.of(), List.of(), Map.of("backupId", backupId().value(), "format", "sql",
                     "error", failure.code().name(), "message", failure.getMessage()));
             throw failure;
-        }
-    }
-
-    private void section(Toc toc, Toc.Section section) throws IOException {
-        for (Toc.Entry e : toc.entries()) {
-            if (e.section() == section) {
-                line("-- " + e.kind() + " " + (e.schema() == null ? "" : e.schema() + ".") + e.name().replace('\n', ' '));
-                out.write(e.sql().getBytes(StandardCharsets.UTF_8));
-                line("");
-            }
         }
     }
 

@@ -181,11 +181,13 @@ final class TableDataDump {
             if (own) {
                 number = artifacts.incrementAndGet();
                 out = context.newArtifact(name(number), "sql");
+                out.write(SqlScripts.DATA_PREAMBLE);
                 position = 0;
             } else {
                 if (batch == null) {
                     batchNumber = artifacts.incrementAndGet();
                     batch = context.newArtifact(name(batchNumber), "sql");
+                    batch.write(SqlScripts.DATA_PREAMBLE);
                     batchBytes = 0;
                     batchPosition = 0;
                 }
