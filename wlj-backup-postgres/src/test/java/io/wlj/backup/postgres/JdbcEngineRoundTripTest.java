@@ -66,4 +66,42 @@ class JdbcEngineRoundTripTest {
         assertThat(Oracle.schema(viaPsql)).isEqualTo(Oracle.schema(source));
         assertThat(Oracle.data(viaPsql)).isEqualTo(Oracle.data(source));
     }
+
+    @Test
+    void ownersAndGrantsAreRestoredOnlyWhenAskedFor() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        TestDatabase source = server.createDatabase(server.uniqueDatabaseName("acl_src"));
+        String owner = "owner_" + source.name();
+        String reader = "reader_" + source.name();
+        try (Connection c = source.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + owner + "; CREATE ROLE " + reader);
+            s.execute("CREATE SCHEMA sales AUTHORIZATION " + owner);
+            s.execute("CREATE TABLE sales.orders (id int PRIMARY KEY, secret text, total numeric)");
+            s.execute("CREATE VIEW sales.totals AS SELECT id, total FROM sales.orders");
+            s.execute("CREATE FUNCTION sales.double(i int) RETURNS int LANGUAGE sql AS 'SELECT i * 2'");
+            s.execute("CREATE TYPE sales.state AS ENUM ('open', 'paid')");
+            s.execute("ALTER TABLE sales.orders OWNER TO " + owner + "; ALTER VIEW sales.totals OWNER TO " + owner);
+            s.execute("ALTER FUNCTION sales.double(int) OWNER TO " + owner + "; ALTER TYPE sales.state OWNER TO " + owner);
+            s.execute("GRANT USAGE ON SCHEMA sales TO " + reader);
+            s.execute("GRANT SELECT ON sales.totals TO " + reader + " WITH GRANT OPTION");
+            s.execute("GRANT SELECT (id, total), UPDATE (total) ON sales.orders TO " + reader);
+            s.execute("REVOKE EXECUTE ON FUNCTION sales.double(int) FROM PUBLIC");
+            s.execute("GRANT EXECUTE ON FUNCTION sales.double(int) TO " + reader);
+            s.execute("INSERT INTO sales.orders VALUES (1, 'x', 9.5)");
+        }
+        BackupSystem system = BackupSystem.configure().repository(FileSystemRepository.init(tmp.resolve("repo")))
+                .source(PostgresSource.builder(db(source)).ownershipAndGrants(true).build()).build();
+        BackupResult with = system.backup();
+        TestDatabase copy = server.database(server.uniqueDatabaseName("acl_copy"));
+        system.restore(with.id()).to(PostgresTarget.newDatabase(db(copy))).plan().execute();
+        assertThat(Oracle.schema(copy, true)).isEqualTo(Oracle.schema(source, true));
+        assertThat(Oracle.catalogPrivileges(copy)).isEqualTo(Oracle.catalogPrivileges(source)).contains(owner).contains(reader);
+
+        BackupSystem plain = BackupSystem.configure().repository(FileSystemRepository.init(tmp.resolve("repo-plain")))
+                .source(PostgresSource.builder(db(source)).build()).build();
+        TestDatabase plainCopy = server.database(server.uniqueDatabaseName("acl_plain"));
+        plain.restore(plain.backup().id()).to(PostgresTarget.newDatabase(db(plainCopy))).plan().execute();
+        assertThat(Oracle.schema(plainCopy)).isEqualTo(Oracle.schema(source));
+        assertThat(Oracle.catalogPrivileges(plainCopy)).doesNotContain(owner).doesNotContain(reader);
+    }
 }

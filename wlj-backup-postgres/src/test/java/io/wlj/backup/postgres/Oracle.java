@@ -21,11 +21,19 @@ final class Oracle {
 
     /** pg_dump's schema-only output; empty when the local pg_dump is older than the server (catalog oracle: see CatalogSnapshot). */
     static String schema(TestDatabase db) throws Exception {
+        return schema(db, false);
+    }
+
+    static String schema(TestDatabase db, boolean withPrivileges) throws Exception {
         if (db.serverMajorVersion() > pgDumpMajor()) {
             return "";
         }
-        ProcessBuilder pb = new ProcessBuilder("pg_dump", "--schema-only", "--no-owner", "--no-acl", "-h", db.host(), "-p",
-                String.valueOf(db.port()), "-U", db.user(), "-d", db.name());
+        List<String> command = new ArrayList<>(List.of("pg_dump", "--schema-only", "-h", db.host(), "-p",
+                String.valueOf(db.port()), "-U", db.user(), "-d", db.name()));
+        if (!withPrivileges) {
+            command.addAll(List.of("--no-owner", "--no-acl"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("PGPASSWORD", db.password());
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -39,6 +47,30 @@ final class Oracle {
             }
         }
         return sb.toString();
+    }
+
+    /** Owners and ACLs of every user object, from the catalogs (works whatever the pg_dump version). */
+    static String catalogPrivileges(TestDatabase db) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT 'rel ' || c.oid::regclass || ' ' || pg_get_userbyid(c.relowner) || ' ' || coalesce(c.relacl::text, '-') FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                + "AND n.nspname NOT LIKE 'pg_toast%' AND c.relkind IN ('r', 'v', 'm', 'S', 'p') "
+                + "UNION ALL SELECT 'col ' || a.attrelid::regclass || '.' || a.attname || ' ' || a.attacl::text FROM pg_attribute a "
+                + "WHERE a.attacl IS NOT NULL AND a.attrelid >= 16384 "
+                + "UNION ALL SELECT 'ns ' || nspname || ' ' || pg_get_userbyid(nspowner) || ' ' || coalesce(nspacl::text, '-') FROM pg_namespace "
+                + "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg_toast%' AND nspname NOT LIKE 'pg_temp%' "
+                + "UNION ALL SELECT 'fn ' || p.oid::regprocedure || ' ' || pg_get_userbyid(p.proowner) || ' ' || coalesce(p.proacl::text, '-') "
+                + "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                + "UNION ALL SELECT 'type ' || t.oid::regtype || ' ' || pg_get_userbyid(t.typowner) || ' ' || coalesce(t.typacl::text, '-') "
+                + "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                + "AND n.nspname NOT LIKE 'pg_toast%' AND t.typtype IN ('e', 'd') ORDER BY 1")) {
+            while (rs.next()) {
+                sb.append(rs.getString(1)).append('\n');
+            }
+        }
+        // The restoring role differs from the source's in name only when the test says so; grantors are the restoring role.
+        return sb.toString().replaceAll("/[a-z_0-9]+", "/GRANTOR");
     }
 
     static int pgDumpMajor() throws Exception {

@@ -72,7 +72,7 @@ public final class JdbcDump {
         List<String> unsupported = new ArrayList<>();
         if (source.scope() != Scope.DATA_ONLY) {
             SchemaModel model = new SchemaModel(leader, version, scope);
-            SchemaReader reader = new SchemaReader(model);
+            SchemaReader reader = new SchemaReader(model, source.ownershipAndGrants());
             entries = reader.read();
             unsupported.addAll(reader.unsupported());
             for (String c : reader.cyclesBroken()) {

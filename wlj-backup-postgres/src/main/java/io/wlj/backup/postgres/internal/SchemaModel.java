@@ -70,4 +70,5 @@ final class SchemaModel {
     static final int P_POLICY = 27;
     static final int P_STATISTICS = 28;
     static final int P_REFRESH = 29;
+    static final int P_ACL = 30;
 }

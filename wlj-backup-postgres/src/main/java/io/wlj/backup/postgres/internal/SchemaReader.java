@@ -17,8 +17,11 @@ final class SchemaReader {
     private final List<String> cyclesBroken = new ArrayList<>();
     private List<Toc.Entry> entries;
 
-    SchemaReader(SchemaModel model) {
+    private final boolean privileges;
+
+    SchemaReader(SchemaModel model, boolean privileges) {
         this.m = model;
+        this.privileges = privileges;
     }
 
     List<Toc.Entry> read() throws SQLException {
@@ -29,6 +32,9 @@ final class SchemaReader {
         new RelationDefinitions(m).read();
         new PostDataDefinitions(m).read();
         comments();
+        if (privileges) {
+            new Privileges(m).read();
+        }
         dependencies();
         unsupportedObjects();
         List<SchemaObject> pre = new ArrayList<>();
