@@ -65,6 +65,26 @@ class JdbcEngineRoundTripTest {
         Oracle.psql(viaPsql, script);
         assertThat(Oracle.schema(viaPsql)).isEqualTo(Oracle.schema(source));
         assertThat(Oracle.data(viaPsql)).isEqualTo(Oracle.data(source));
+
+        // RESTORE.txt, followed by hand: zstd -d each artifact, then psql in the order it gives.
+        FileSystemRepository repo = FileSystemRepository.at(tmp.resolve("repo"));
+        String instructions = Files.readString(repo.pathOf(result.id(), "RESTORE.txt"));
+        assertThat(instructions).contains("pre-data.sql").contains("data-NNNN.sql").contains("post-data.sql");
+        TestDatabase byHand = server.createDatabase(server.uniqueDatabaseName("rt_hand"));
+        List<String> order = new ArrayList<>(List.of("pre-data"));
+        result.manifest().detail().artifacts().stream().map(a -> a.name()).filter(n -> n.startsWith("data-")).sorted().forEach(order::add);
+        order.add("large-objects");
+        order.add("post-data");
+        for (String name : order) {
+            var artifact = result.manifest().detail().artifacts().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+            Path decoded = tmp.resolve(name + ".sql");
+            Process zstd = new ProcessBuilder("zstd", "-d", "-q", "-f", "-o", decoded.toString(),
+                    repo.pathOf(result.id(), artifact.file()).toString()).redirectErrorStream(true).start();
+            assertThat(zstd.waitFor()).as(new String(zstd.getInputStream().readAllBytes())).isZero();
+            Oracle.psql(byHand, decoded);
+        }
+        assertThat(Oracle.schema(byHand)).isEqualTo(Oracle.schema(source));
+        assertThat(Oracle.data(byHand)).isEqualTo(Oracle.data(source));
     }
 
     @Test
