@@ -235,6 +235,12 @@ public final class BackupRun {
             }
         }
         synchronized (sourceInstructions) {
+            if (confidential && !sourceInstructions.isEmpty()) {
+                // Sources' own notes name databases and tables, which an encrypted repository keeps private.
+                text.append("\nRestore steps of each source are in its artifacts once decrypted (for a database: toc.json,\n"
+                        + "pre-data.sql, data-NNNN.sql, large-objects.sql, post-data.sql, run with psql in that order).\n");
+                sourceInstructions.clear();
+            }
             sourceInstructions.forEach((source, note) -> text.append("\nSource ").append(source).append(":\n").append(note)
                     .append(note.endsWith("\n") ? "" : "\n"));
         }

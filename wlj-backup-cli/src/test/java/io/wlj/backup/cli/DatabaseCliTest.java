@@ -100,4 +100,35 @@ class DatabaseCliTest {
         assertThat(unreachable.err()).startsWith("error: ").contains("Cannot connect");
         assertThat(CliTest.run("list", "--repo", repo, "--json").out()).contains("[ ]");
     }
+
+    @Test
+    void anEncryptedRepositoryKeepsTheDatabasePrivateAndRestoresWithThePassphrase() throws Exception {
+        Path encrypted = tmp.resolve("secret-repo");
+        Path passphrase = tmp.resolve("pass");
+        Files.writeString(passphrase, "correct horse battery staple for the db");
+        Files.setPosixFilePermissions(passphrase, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(CliTest.run("init", "--repo", encrypted, "--passphrase-file", passphrase).exit()).isZero();
+        Run backup = CliTest.run("backup", "--repo", encrypted, "--passphrase-file", passphrase, "--db", db.jdbcUrl(), "--db-user",
+                db.user());
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        try (var files = Files.walk(encrypted)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(content).as(f.toString()).doesNotContain("journal").doesNotContain(db.name()).doesNotContain("day 500");
+                if (f.getParent().getParent().getFileName().toString().equals("backups") && !name.startsWith("manifest.json")
+                        && !name.equals("RESTORE.txt")) {
+                    assertThat(name).endsWith(".gpg");
+                }
+            }
+        }
+        TestDatabase copy = server.database(server.uniqueDatabaseName("cli_enc"));
+        Run noKey = CliTest.run("restore", "--repo", encrypted, "--latest", "--target", copy.jdbcUrl(), "--db-user", db.user(), "--create");
+        assertThat(noKey.exit()).isEqualTo(2);
+        assertThat(server.databaseExists(copy.name())).isFalse();
+        Run restore = CliTest.run("restore", "--repo", encrypted, "--passphrase-file", passphrase, "--latest", "--target", copy.jdbcUrl(),
+                "--db-user", db.user(), "--create");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(rows(copy)).isEqualTo(500);
+    }
 }

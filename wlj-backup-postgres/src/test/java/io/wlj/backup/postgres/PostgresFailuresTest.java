@@ -76,7 +76,23 @@ class PostgresFailuresTest {
                     .source(PostgresSource.builder(PostgresDatabase.url(url).user("guarded")
                             .password(() -> "right-password-123".toCharArray())).build()).build();
             assertThat(ok.backup().id()).isNotNull();
+            assertThat(ok.toString()).doesNotContain("right-password-123");
+            try (var files = Files.walk(tmp)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString())
+                            .doesNotContain("right-password-123").doesNotContain("wrong-password-456");
+                }
+            }
         }
+    }
+
+    @Test
+    void aPasswordInTheUrlIsRedactedInMessages() {
+        PostgresDatabase db = PostgresDatabase.url("jdbc:postgresql://127.0.0.1:1/app?user=x&password=hunter2&connectTimeout=5");
+        assertThat(db.toString()).doesNotContain("hunter2").contains("password=***");
+        BackupSystem system = system(PostgresSource.builder(db).build());
+        assertThatThrownBy(system::backup).hasMessageNotContaining("hunter2").hasMessageContaining("password=***");
+        assertThat(PostgresSource.builder(db).build().toString()).doesNotContain("hunter2");
     }
 
     @Test
