@@ -196,7 +196,9 @@ final class TableDataDump {
                 position = batchPosition++;
             }
             String header = "COPY " + target + " FROM stdin;";
-            Counting counting = new Counting(out);
+            // COPY hands over one row per write; batching them spares the digest/compression chain a call per row.
+            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(out), 1 << 16);
+            Counting counting = new Counting(buffered);
             counting.write((header + "\n").getBytes(StandardCharsets.UTF_8));
             long before = counting.count;
             long rows;
@@ -223,6 +225,7 @@ final class TableDataDump {
             }
             long bytes = counting.count - before;
             counting.write("\\.\n\n".getBytes(StandardCharsets.UTF_8));
+            buffered.flush();
             placed.add(new Placed(number, position, new Toc.TableData(r.schema(), r.name(), header, name(number), rows, bytes)));
             if (own) {
                 out.close();
@@ -244,6 +247,23 @@ final class TableDataDump {
 
     static String name(int number) {
         return String.format("data-%04d", number);
+    }
+
+    /** Keeps the artifact open when a per-table wrapper is done with it. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
     }
 
     /** Counts bytes and never closes the artifact underneath (COPY output goes through it). */
