@@ -1,7 +1,11 @@
 package io.wlj.backup.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +13,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,6 +52,60 @@ class EverythingFixtureTest {
         } finally {
             server.dropDatabase(first.name());
             server.dropDatabase(second.name());
+        }
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @MethodSource("versions")
+    void survivesAPgDumpRoundTripWherePgDumpCanReadTheServer(int major, @TempDir Path temp) throws SQLException {
+        PgTools.require("pg_dump");
+        PgTools.require("psql");
+        assumeTrue(PgTools.canDump(major), () -> "pg_dump " + PgTools.majorVersion("pg_dump").orElseThrow()
+                + " cannot dump PostgreSQL " + major + "; CatalogSnapshot is the only oracle there");
+        PostgresServer server = PostgresServer.version(major);
+        TestDatabase original = server.createDatabase(server.uniqueDatabaseName("dumped_" + major));
+        TestDatabase restored = server.createDatabase(server.uniqueDatabaseName("restored_" + major));
+        try {
+            Fixtures.loadEverything(original);
+
+            String schema = PgTools.dumpSchema(original);
+            assertThat(schema)
+                    .contains("CREATE TABLE \"MixedCase\".\"Order Lines\"", "BEGIN ATOMIC", "CREATE POLICY secrets_never_blank",
+                            "FORCE ROW LEVEL SECURITY", "PARTITION BY HASH (taken)", "CREATE STATISTICS fixture.orders_stats")
+                    .doesNotContain("-- Dumped from database version", "\\restrict");
+            assertThat(PgTools.dumpSchema(original)).as("a second schema dump").isEqualTo(schema);
+
+            Path dump = temp.resolve("everything.sql");
+            PgTools.dump(original, dump, List.of("--no-owner", "--no-acl"));
+            PgTools.PsqlResult result = PgTools.psqlFile(restored, dump);
+            assertThat(result.exitCode()).as("psql restoring the dump: %s", result.stderr()).isZero();
+
+            assertThat(CatalogSnapshot.of(restored).diff(CatalogSnapshot.of(original))).as("schema after pg_dump and psql").isEmpty();
+            assertThat(DataSnapshot.of(restored).diff(DataSnapshot.of(original))).as("data after pg_dump and psql").isEmpty();
+        } finally {
+            server.dropDatabase(original.name());
+            server.dropDatabase(restored.name());
+        }
+    }
+
+    /** The script is plain SQL: psql runs it, statement by statement, to the same database. */
+    @Test
+    void loadsThroughPsqlAsThroughJdbc(@TempDir Path temp) throws SQLException, IOException {
+        PgTools.require("psql");
+        PostgresServer server = PostgresServer.shared();
+        TestDatabase throughJdbc = server.createDatabase(server.uniqueDatabaseName("through_jdbc"));
+        TestDatabase throughPsql = server.createDatabase(server.uniqueDatabaseName("through_psql"));
+        try {
+            Fixtures.loadEverything(throughJdbc);
+            Path script = Files.writeString(temp.resolve("everything.sql"), Fixtures.everythingSql());
+            PgTools.PsqlResult result = PgTools.psqlFile(throughPsql, script);
+            assertThat(result.exitCode()).as("psql: %s", result.stderr()).isZero();
+
+            assertThat(CatalogSnapshot.of(throughPsql).diff(CatalogSnapshot.of(throughJdbc))).isEmpty();
+            assertThat(DataSnapshot.of(throughPsql).diff(DataSnapshot.of(throughJdbc))).isEmpty();
+        } finally {
+            server.dropDatabase(throughJdbc.name());
+            server.dropDatabase(throughPsql.name());
         }
     }
 

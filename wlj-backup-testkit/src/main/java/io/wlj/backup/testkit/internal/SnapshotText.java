@@ -1,6 +1,7 @@
 package io.wlj.backup.testkit.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ public final class SnapshotText {
         return out.toString();
     }
 
-    private static List<String> union(java.util.Collection<String> first, java.util.Collection<String> second) {
+    private static List<String> union(Collection<String> first, Collection<String> second) {
         List<String> all = new ArrayList<>(first);
         second.stream().filter(item -> !first.contains(item)).forEach(all::add);
         return all;
