@@ -20,7 +20,7 @@ import java.sql.Statement;
  * and bytea over 10 MB, multi-dimensional arrays, rows that violate NOT VALID constraints,
  * foreign-key cycles). The script is {@value #EVERYTHING_RESOURCE} on the classpath; its
  * comments say what each part is there to catch. It loads on PostgreSQL 14 to 17, takes about
- * a second, and makes about 50 MB of data.
+ * a second; its two large values are over 10 MB each.
  *
  * <p>It also creates the role {@value #READER_ROLE} (used by row-level security policies) if
  * the server lacks it; roles belong to the server, so the role outlives the database.
