@@ -1,14 +1,17 @@
 package io.wlj.backup.testkit;
 
+import io.wlj.backup.testkit.internal.EmbeddedBinaries;
 import io.wlj.backup.testkit.internal.SharedPostgres;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The PostgreSQL server that tests in this JVM share, with superuser access.
+ * A PostgreSQL server that tests in this JVM share, with superuser access.
  *
  * <p>Tests that only need a database of their own should take a {@link TestDatabase} instead;
  * this handle is for tests that manage databases themselves, such as restore tests that create
- * a target database or check that one was created. Implemented by this library only.
+ * a target database or check that one was created, and for tests that run against several
+ * major versions ({@link #version(int)}). Implemented by this library only.
  */
 public interface PostgresServer {
 
@@ -22,6 +25,15 @@ public interface PostgresServer {
     String SERVER_PROPERTY = "wlj.test.postgres.server";
 
     /**
+     * Prefix of the system properties ({@code wlj.test.postgres.binaries.17}...) naming the
+     * zonky binaries jar of each major version, for {@link #version(int)}; the build sets them.
+     */
+    String BINARIES_PROPERTY_PREFIX = EmbeddedBinaries.PROPERTY_PREFIX;
+
+    /** The major versions {@link #version(int)} can run, oldest first. */
+    List<Integer> SUPPORTED_VERSIONS = List.of(14, 15, 16, 17);
+
+    /**
      * The server of this JVM, started on the first call and stopped when the JVM exits.
      *
      * <p>Every later call returns the same server. If starting failed, every later call fails
@@ -32,6 +44,26 @@ public interface PostgresServer {
      */
     static PostgresServer shared() {
         return SharedPostgres.server();
+    }
+
+    /**
+     * A server running PostgreSQL {@code major}, started on the first call for that version and
+     * stopped when the JVM exits; later calls return the same server. For the version
+     * {@link #shared()} runs, this is the shared server.
+     *
+     * <p>Without Docker the binaries come from the jar named by the system property
+     * {@value #BINARIES_PROPERTY_PREFIX}{@code <major>}, which the build copies and sets; when
+     * that jar is missing the call fails (it does not skip), so a build that should test a
+     * version cannot silently test fewer. Each such server costs a few seconds to start and runs with small shared
+     * buffers (32 MB), so four of them fit beside the shared one on a small CI machine.
+     *
+     * @param major one of {@link #SUPPORTED_VERSIONS}
+     * @throws IllegalArgumentException if {@code major} is not supported
+     * @throws IllegalStateException if the server cannot be started, naming what is missing
+     *     when its binaries are not available
+     */
+    static PostgresServer version(int major) {
+        return SharedPostgres.server(major);
     }
 
     /** Host name at which clients reach the server. */

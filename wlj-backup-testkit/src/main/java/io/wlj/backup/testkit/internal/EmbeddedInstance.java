@@ -3,6 +3,7 @@ package io.wlj.backup.testkit.internal;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,11 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL run from the zonky binaries on the classpath, for machines without Docker.
+ * PostgreSQL run from zonky binaries, for machines without Docker: those on the classpath (the
+ * shared server) or those of a binaries jar named by {@link EmbeddedBinaries} (servers of other
+ * major versions).
  *
  * <p>The binaries and a fresh data directory go under {@code java.io.tmpdir/embedded-pg}; zonky
  * deletes the data directory when the server stops and sweeps ones left by killed JVMs on the
- * next start. The version is whatever binaries jar the build put on the classpath.
+ * next start.
  */
 final class EmbeddedInstance implements PostgresInstance {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInstance.class);
@@ -26,15 +29,35 @@ final class EmbeddedInstance implements PostgresInstance {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     private final EmbeddedPostgres postgres;
+    /** The binaries jar, or null for the classpath. */
+    private final Path jar;
 
-    private EmbeddedInstance(EmbeddedPostgres postgres) {
+    private EmbeddedInstance(EmbeddedPostgres postgres, Path jar) {
         this.postgres = postgres;
+        this.jar = jar;
     }
 
+    /** A server from the binaries on the classpath. */
     static EmbeddedInstance start() {
+        return start(EmbeddedPostgres.builder(), null);
+    }
+
+    /**
+     * A server from the binaries in {@code jar}. Several of these may run at once beside the
+     * shared server, so each gets small shared buffers and few connections.
+     */
+    static EmbeddedInstance startFrom(Path jar) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPgBinaryResolver(EmbeddedBinaries.resolver(jar))
+                .setServerConfig("shared_buffers", "32MB")
+                .setServerConfig("max_connections", "100");
+        return start(builder, jar);
+    }
+
+    private static EmbeddedInstance start(EmbeddedPostgres.Builder builder, Path jar) {
         EmbeddedPostgres postgres;
         try {
-            postgres = EmbeddedPostgres.builder()
+            postgres = builder
                     .setCleanDataDirectory(true)
                     // SharedPostgres owns the one shutdown hook that stops the server.
                     .setRegisterShutdownHook(false)
@@ -42,9 +65,10 @@ final class EmbeddedInstance implements PostgresInstance {
                     .setPGStartupWait(STARTUP_WAIT)
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start embedded PostgreSQL: " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not start embedded PostgreSQL" + (jar == null ? "" : " from " + jar) + ": "
+                    + e.getMessage(), e);
         }
-        EmbeddedInstance instance = new EmbeddedInstance(postgres);
+        EmbeddedInstance instance = new EmbeddedInstance(postgres, jar);
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("ALTER ROLE " + USER + " PASSWORD '" + PASSWORD + "'");
@@ -77,11 +101,15 @@ final class EmbeddedInstance implements PostgresInstance {
 
     @Override
     public String origin() {
-        return "embedded binaries";
+        return jar == null ? "embedded binaries" : "embedded binaries " + jar;
     }
 
     @Override
     public String versionMismatch(int requestedMajor, ServerVersion running) {
+        if (jar != null) {
+            return "PostgreSQL " + requestedMajor + " was requested but " + jar + " holds PostgreSQL " + running
+                    + "; the build copied the wrong binaries jar there.";
+        }
         return mismatchSentence(requestedMajor, running);
     }
 
