@@ -124,4 +124,4 @@ INSERT INTO app.bike VALUES (2, 2, true);
 SELECT setval('app.odd_seq', 40, false);
 SELECT setval('app.posts_id_seq', 77);
 REFRESH MATERIALIZED VIEW app.post_counts;
-SELECT lo_from_bytea(424242, '\x0001020304');
+SELECT lo_from_bytea(434343, '\x0001020304');

@@ -315,7 +315,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
 
     private void loadLargeObjects(Connection c) throws SQLException, IOException {
         try (InputStream in = dump.open(dump.toc().largeObjects());
-             java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.US_ASCII))) {
+             java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (!line.isEmpty()) {

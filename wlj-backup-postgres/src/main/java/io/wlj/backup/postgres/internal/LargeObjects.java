@@ -60,6 +60,15 @@ final class LargeObjects {
                 }
                 count[0]++;
             }
+            // Comments go last, one escaped line each, so the artifact stays one statement per line.
+            Sql.query(c, "SELECT objoid, description FROM pg_catalog.pg_description WHERE classoid = 2613 ORDER BY objoid", rs -> {
+                String text = rs.getString(2).replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r");
+                try {
+                    out.write(("COMMENT ON LARGE OBJECT " + rs.getLong(1) + " IS E'" + text + "';\n").getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new SQLException("writing a large object comment: " + e.getMessage(), e);
+                }
+            });
         }
         return ARTIFACT;
     }

@@ -119,6 +119,38 @@ final class PostDataDefinitions {
         rules(oids);
         policies(oids);
         statistics(oids);
+        eventTriggers();
+    }
+
+    /** Event triggers come last (as in pg_dump), so none fires while the restore itself runs DDL. */
+    private void eventTriggers() throws SQLException {
+        Sql.query(m.connection, "SELECT e.oid, e.evtname, e.evtevent, e.evtfoid::pg_catalog.regproc::text, "
+                + "array_to_string(ARRAY(SELECT pg_catalog.quote_literal(t) FROM unnest(e.evttags) t), ', '), e.evtenabled, "
+                + "p.pronamespace FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid WHERE "
+                + Scoping.notExtensionMember("3466", "e.oid") + " ORDER BY e.evtname", rs -> {
+                    if (!m.scope.namespaces.containsKey(rs.getLong(7))) {
+                        m.unsupported.add("event trigger " + rs.getString(2) + " (its function is outside the backup's scope)");
+                        return;
+                    }
+                    SchemaObject o = m.add("evt:" + rs.getLong(1), Toc.Section.POST_DATA, P_EVENT_TRIGGER, "EVENT TRIGGER", null,
+                            rs.getString(2));
+                    StringBuilder sb = new StringBuilder("CREATE EVENT TRIGGER ").append(Sql.ident(rs.getString(2))).append(" ON ")
+                            .append(rs.getString(3));
+                    if (rs.getString(5) != null && !rs.getString(5).isEmpty()) {
+                        sb.append("\n    WHEN TAG IN (").append(rs.getString(5)).append(')');
+                    }
+                    o.append(sb.append("\n    EXECUTE FUNCTION ").append(rs.getString(4)).append("();").toString());
+                    String state = switch (rs.getString(6)) {
+                        case "D" -> "DISABLE";
+                        case "R" -> "ENABLE REPLICA";
+                        case "A" -> "ENABLE ALWAYS";
+                        default -> null;
+                    };
+                    if (state != null) {
+                        o.append("ALTER EVENT TRIGGER " + Sql.ident(rs.getString(2)) + " " + state + ";");
+                    }
+                    m.commentsGoTo(3466, rs.getLong(1), o.key);
+                });
     }
 
     private final Map<String, String> aliases = new HashMap<>();

@@ -30,19 +30,20 @@ final class RelationDefinitions {
     void read() throws SQLException {
         String oids = m.scope.relationOids();
         // 0 persistence, 1 reloptions, 2 toast options, 3 partition key, 4 partition bound, 5 access method, 6 is partition,
-        // 7 typed table, 8 view definition, 9 populated, 10 row security, 11 forced row security, 12 tablespace
+        // 7 typed table, 8 view definition, 9 populated, 10 row security, 11 forced row security, 12 tablespace,
+        // 13 replica identity
         Map<Long, String[]> info = new HashMap<>();
         Sql.query(m.connection, "SELECT c.oid, c.relpersistence, array_to_string(c.reloptions, ', '), "
                 + "array_to_string(tc.reloptions, ', '), CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
                 + "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END, am.amname, c.relispartition, "
                 + "c.reloftype <> 0, CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, c.relispopulated, "
-                + "c.relrowsecurity, c.relforcerowsecurity, ts.spcname "
+                + "c.relrowsecurity, c.relforcerowsecurity, ts.spcname, c.relreplident::text "
                 + "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid "
                 + "LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace "
                 + "WHERE c.oid = ANY(" + oids + ")", rs -> info.put(rs.getLong(1), new String[] {
                     rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                     rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                    rs.getString(14)}));
+                    rs.getString(14), rs.getString(15)}));
         Map<Long, List<Column>> columns = readColumns(oids);
         Map<Long, List<Check>> checks = new HashMap<>();
         Sql.query(m.connection, "SELECT conrelid, conname, pg_catalog.pg_get_constraintdef(oid), conislocal, convalidated, oid "
@@ -107,7 +108,7 @@ final class RelationDefinitions {
                     table(r, i, columns.getOrDefault(r.oid(), List.of()), checks.getOrDefault(r.oid(), List.of()),
                             parents.getOrDefault(r.oid(), List.of()), identityOptions, columns);
                 }
-                case 'v', 'm' -> view(r, i);
+                case 'v', 'm' -> view(r, i, columns.getOrDefault(r.oid(), List.of()));
                 default -> { }
             }
         }
@@ -257,6 +258,9 @@ final class RelationDefinitions {
         sb.append(';');
         o.append(sb.toString());
         after.forEach(o::append);
+        if ("f".equals(i[13]) || "n".equals(i[13])) {
+            o.append("ALTER TABLE ONLY " + r.qualified() + " REPLICA IDENTITY " + ("f".equals(i[13]) ? "FULL" : "NOTHING") + ";");
+        }
         if ("t".equals(i[10])) {
             rls(r, "ENABLE");
         }
@@ -296,7 +300,7 @@ final class RelationDefinitions {
         return false;
     }
 
-    private void view(Relation r, String[] i) {
+    private void view(Relation r, String[] i, List<Column> cols) {
         boolean mat = r.kind() == 'm';
         SchemaObject o = m.add(rel(r.oid()), org(), mat ? P_MATVIEW : P_VIEW, mat ? "MATERIALIZED VIEW" : "VIEW", r.schema(), r.name());
         m.commentsGoTo(PG_CLASS, r.oid(), o.key);
@@ -329,6 +333,11 @@ final class RelationDefinitions {
             sb.append("\n  WITH ").append(check).append(" CHECK OPTION");
         }
         o.append(sb.append(';').toString());
+        for (Column c : cols) {
+            if (c.def != null) {
+                o.append("ALTER VIEW " + r.qualified() + " ALTER COLUMN " + c.name + " SET DEFAULT " + c.def + ";");
+            }
+        }
         if (mat && "t".equals(i[9])) {
             SchemaObject refresh = m.add("refresh:" + r.oid(), Toc.Section.POST_DATA, P_REFRESH, "MATERIALIZED VIEW DATA",
                     r.schema(), r.name());

@@ -71,4 +71,5 @@ final class SchemaModel {
     static final int P_STATISTICS = 28;
     static final int P_REFRESH = 29;
     static final int P_ACL = 30;
+    static final int P_EVENT_TRIGGER = 32;
 }

@@ -28,6 +28,7 @@ final class SchemaReader {
         namespaces();
         extensions();
         new TypeDefinitions(m).read();
+        new CollationAndAggregateDefinitions(m).read();
         routines();
         new RelationDefinitions(m).read();
         new PostDataDefinitions(m).read();
@@ -89,10 +90,8 @@ final class SchemaReader {
                 + "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
                 + "WHERE p.pronamespace = ANY(" + m.scope.namespaceOids() + ") AND " + Scoping.ownObject("1255", "p.oid")
                 + " ORDER BY n.nspname, p.proname, p.oid", rs -> {
-                    String signature = Sql.ident(rs.getString(3)) + "." + Sql.ident(rs.getString(4)) + "(" + rs.getString(6) + ")";
                     if ("a".equals(rs.getString(5))) {
-                        m.unsupported.add("aggregate " + signature);
-                        return;
+                        return; // aggregates: CollationAndAggregateDefinitions
                     }
                     boolean procedure = "p".equals(rs.getString(5));
                     SchemaObject o = m.add("proc:" + rs.getLong(1), Toc.Section.PRE_DATA, P_FUNCTION, procedure ? "PROCEDURE" : "FUNCTION",
@@ -141,7 +140,8 @@ final class SchemaReader {
             case "statistics object":
                 return "STATISTICS " + identity;
             case "table": case "view": case "materialized view": case "sequence": case "index": case "domain": case "function":
-            case "procedure": case "schema": case "extension": case "trigger": case "policy": case "rule":
+            case "procedure": case "schema": case "extension": case "trigger": case "policy": case "rule": case "aggregate":
+            case "collation": case "event trigger":
                 return type.toUpperCase(java.util.Locale.ROOT) + " " + identity;
             default:
                 return null;
@@ -196,7 +196,7 @@ final class SchemaReader {
                 });
         Sql.query(m.connection, "SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend "
                 + "WHERE deptype IN ('n', 'a') AND classid IN (1259, 1247, 1255, 2618, 2604, 2606, 3079) "
-                + "AND refclassid IN (1259, 1247, 1255, 2615, 2606, 3079) AND objid >= 16384", rs -> {
+                + "AND refclassid IN (1259, 1247, 1255, 2615, 2606, 3079, 3456) AND objid >= 16384", rs -> {
                     String from = key(rs.getLong(1), rs.getLong(2), rewriteToView, attrdefToTable, constraintOwner, typeKey, compositeClass);
                     String to = key(rs.getLong(3), rs.getLong(4), rewriteToView, attrdefToTable, constraintOwner, typeKey, compositeClass);
                     if (from == null || to == null || from.equals(to)) {
@@ -238,6 +238,8 @@ final class SchemaReader {
             return "ns:" + oid;
         } else if (classId == PG_EXTENSION) {
             return "ext:" + oid;
+        } else if (classId == CollationAndAggregateDefinitions.PG_COLLATION) {
+            return "coll:" + oid;
         }
         return null;
     }
@@ -252,8 +254,6 @@ final class SchemaReader {
                     + Scoping.notExtensionMember("2616", "c.oid")},
             {"operator family", "SELECT f.opfname FROM pg_catalog.pg_opfamily f WHERE f.opfnamespace = ANY(" + ns + ") AND "
                     + Scoping.notExtensionMember("2753", "f.oid")},
-            {"collation", "SELECT c.collname FROM pg_catalog.pg_collation c WHERE c.collnamespace = ANY(" + ns + ") AND "
-                    + Scoping.notExtensionMember("3456", "c.oid")},
             {"conversion", "SELECT c.conname FROM pg_catalog.pg_conversion c WHERE c.connamespace = ANY(" + ns + ")"},
             {"text search configuration", "SELECT c.cfgname FROM pg_catalog.pg_ts_config c WHERE c.cfgnamespace = ANY(" + ns + ") AND "
                     + Scoping.notExtensionMember("3602", "c.oid")},
@@ -267,7 +267,6 @@ final class SchemaReader {
             {"foreign-data wrapper", "SELECT w.fdwname FROM pg_catalog.pg_foreign_data_wrapper w WHERE "
                     + Scoping.notExtensionMember("2328", "w.oid")},
             {"publication", "SELECT p.pubname FROM pg_catalog.pg_publication p"},
-            {"event trigger", "SELECT e.evtname FROM pg_catalog.pg_event_trigger e WHERE " + Scoping.notExtensionMember("3466", "e.oid")},
             {"procedural language", "SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid >= 16384 AND "
                     + Scoping.notExtensionMember("2612", "l.oid")},
             {"base or shell type", "SELECT t.oid::pg_catalog.regtype::text FROM pg_catalog.pg_type t WHERE t.typtype IN ('b', 'p') "
