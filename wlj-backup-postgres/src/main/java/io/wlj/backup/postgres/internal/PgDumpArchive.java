@@ -81,6 +81,8 @@ public final class PgDumpArchive {
         context.metadata("serverVersion", serverVersion);
         context.metadata("database", source.database().databaseName());
         context.metadata("archiveBytes", bytes);
+        context.instructions("  A pg_dump " + dumpMajor + " custom-format archive (artifact pg_dump, format pgdump). Decode it as above into\n"
+                + "  FILE.dump, then: pg_restore --exit-on-error -d EMPTY_DATABASE FILE.dump (pg_restore " + dumpMajor + " or newer).\n");
     }
 
     private static String tail(InputStream err) {
