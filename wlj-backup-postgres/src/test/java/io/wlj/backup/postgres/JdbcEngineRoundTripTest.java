@@ -55,7 +55,7 @@ class JdbcEngineRoundTripTest {
      */
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {14, 15, 16, 17})
-    void everyObjectKindAndHostileValueSurvivesEveryRestorePath(int major) throws Exception {
+    void everyObjectKindAndHostileValueSurvivesEveryRestorePath(int major, org.junit.jupiter.api.TestReporter reporter) throws Exception {
         PgTools.require("psql");
         PgTools.require("zstd");
         PostgresServer server = PostgresServer.version(major);
@@ -66,6 +66,8 @@ class JdbcEngineRoundTripTest {
         DataSnapshot data = DataSnapshot.of(source);
         boolean pgDump = PgTools.canDump(major);
         String dumped = pgDump ? PgTools.dumpSchema(source) : null;
+        reporter.publishEntry("oracle", pgDump ? "pg_dump --schema-only and catalog snapshots"
+                : "catalog snapshots only: the local pg_dump " + PgTools.majorVersion("pg_dump").orElse(0) + " cannot read PostgreSQL " + major);
 
         BackupSystem system = BackupSystem.configure().repository(FileSystemRepository.init(tmp.resolve("repo")))
                 .source(PostgresSource.builder(db(source)).build()).build();
