@@ -155,4 +155,22 @@ class JdbcEngineRoundTripTest {
         assertThat(Oracle.schema(plainCopy)).isEqualTo(Oracle.schema(source));
         assertThat(Oracle.catalogPrivileges(plainCopy)).doesNotContain(owner).doesNotContain(reader);
     }
+
+    @Test
+    void theHostApplicationsDataSourceServesTheSnapshotAndItsWorkers() throws Exception {
+        PostgresServer server = PostgresServer.shared();
+        TestDatabase source = server.createDatabase(server.uniqueDatabaseName("ds_src"));
+        try (Connection c = source.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE a (id int PRIMARY KEY, v text); CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a)");
+            s.execute("INSERT INTO a SELECT g, 'v' || g FROM generate_series(1, 3000) g; INSERT INTO b SELECT g, g FROM generate_series(1, 3000) g");
+        }
+        BackupSystem system = BackupSystem.configure().repository(FileSystemRepository.init(tmp.resolve("repo")))
+                .source(PostgresSource.builder(PostgresDatabase.of(source.dataSource())).jobs(2).build()).build();
+        BackupResult result = system.backup();
+        assertThat(((Number) result.manifest().detail().sources().get(0).metadata().get("rows")).longValue()).isEqualTo(6000);
+        TestDatabase copy = server.database(server.uniqueDatabaseName("ds_copy"));
+        system.restore(result.id()).to(PostgresTarget.newDatabase(db(copy))).plan().execute();
+        assertThat(DataSnapshot.of(copy).diff(DataSnapshot.of(source))).isEmpty();
+        assertThat(CatalogSnapshot.of(copy).diff(CatalogSnapshot.of(source))).isEmpty();
+    }
 }
