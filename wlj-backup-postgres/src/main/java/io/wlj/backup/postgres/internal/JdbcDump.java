@@ -112,30 +112,61 @@ public final class JdbcDump {
         record(context, toc);
     }
 
+    /** Tables locked per LOCK statement: few round trips for thousands of tables, a short list to search on failure. */
+    static final int LOCK_BATCH = 100;
+
     private void lock(Connection leader, Scoping scope) throws SQLException {
-        for (Relation r : scope.relations.values()) {
-            if (r.kind() == 'r' || r.kind() == 'p') {
-                try {
-                    Sql.execute(leader, "LOCK TABLE " + r.qualified() + " IN ACCESS SHARE MODE");
-                } catch (SQLException e) {
-                    if ("55P03".equals(e.getSQLState())) {
-                        throw new BackupException(ErrorCode.LOCKED, "Table " + r.qualified() + " could not be locked within "
-                                + source.lockTimeout().toMillis() / 1000.0 + " s: another session holds a conflicting lock "
-                                + "(ALTER TABLE, VACUUM FULL, an explicit LOCK...). Nothing was sealed.", null);
-                    }
-                    if ("53200".equals(e.getSQLState())) {
-                        throw new BackupException(ErrorCode.SOURCE_FAILED, "The server ran out of lock slots while locking the "
-                                + scope.relations.size() + " relations to back up; raise max_locks_per_transaction (pg_dump needs the "
-                                + "same) or back up fewer tables at a time. Nothing was sealed.", null);
-                    }
-                    if ("42501".equals(e.getSQLState())) {
-                        throw BackupException.badInput("The backup user may not read table " + r.qualified() + " ("
-                                + Failures.describe(e) + "); grant it SELECT or leave the table out with an exclude pattern.");
-                    }
-                    throw e;
-                }
+        List<Relation> tables = scope.relations.values().stream().filter(r -> r.kind() == 'r' || r.kind() == 'p').toList();
+        for (int i = 0; i < tables.size(); i += LOCK_BATCH) {
+            List<Relation> batch = tables.subList(i, Math.min(tables.size(), i + LOCK_BATCH));
+            StringBuilder sql = new StringBuilder("LOCK TABLE ");
+            for (int j = 0; j < batch.size(); j++) {
+                sql.append(j == 0 ? "" : ", ").append("ONLY ").append(batch.get(j).qualified());
+            }
+            try {
+                Sql.execute(leader, sql.append(" IN ACCESS SHARE MODE").toString());
+            } catch (SQLException e) {
+                throw lockFailure(e, scope, batch);
             }
         }
+    }
+
+    /** Names the table behind a failed batch lock, asking the server on a connection of its own. */
+    private RuntimeException lockFailure(SQLException e, Scoping scope, List<Relation> batch) {
+        String state = e.getSQLState();
+        if ("53200".equals(state)) {
+            return new BackupException(ErrorCode.SOURCE_FAILED, "The server ran out of lock slots while locking the "
+                    + scope.relations.size() + " relations to back up; raise max_locks_per_transaction (pg_dump needs the "
+                    + "same) or back up fewer tables at a time. Nothing was sealed.", null);
+        }
+        if (!"55P03".equals(state) && !"42501".equals(state)) {
+            return new BackupException(ErrorCode.SOURCE_FAILED, "Locking the tables to back up failed: " + Failures.describe(e)
+                    + ". Nothing was sealed.", null);
+        }
+        String culprit = batch.size() == 1 ? batch.get(0).qualified() : null;
+        try (Connection probe = source.database().connect()) {
+            String oids = Scoping.oidArray(batch.stream().map(Relation::oid).toList());
+            String query = "55P03".equals(state)
+                    ? "SELECT l.relation FROM pg_catalog.pg_locks l WHERE l.granted AND l.mode = 'AccessExclusiveLock' "
+                            + "AND l.relation = ANY(" + oids + ") ORDER BY 1 LIMIT 1"
+                    : "SELECT c.oid FROM pg_catalog.pg_class c WHERE c.oid = ANY(" + oids + ") "
+                            + "AND NOT pg_catalog.has_table_privilege(c.oid, 'SELECT') ORDER BY 1 LIMIT 1";
+            String oid = Sql.value(probe, query);
+            if (oid != null) {
+                culprit = scope.relations.get(Long.parseLong(oid)).qualified();
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // the original failure is reported, with the table when it could be found
+        }
+        String which = culprit != null ? "Table " + culprit : "One of the tables " + batch.get(0).qualified() + " ... "
+                + batch.get(batch.size() - 1).qualified();
+        if ("55P03".equals(state)) {
+            return new BackupException(ErrorCode.LOCKED, which + " could not be locked within " + source.lockTimeout().toMillis() / 1000.0
+                    + " s: another session holds a conflicting lock (ALTER TABLE, VACUUM FULL, an explicit LOCK...). Nothing was sealed.",
+                    null);
+        }
+        return BackupException.badInput("The backup user may not read " + (culprit != null ? "table " + culprit : which.toLowerCase(java.util.Locale.ROOT))
+                + " (" + Failures.describe(e) + "); grant it SELECT or leave the table out with an exclude pattern.");
     }
 
     private List<Toc.SequenceValue> sequenceValues(Connection leader, Scoping scope) throws SQLException {
