@@ -58,7 +58,9 @@ public final class JdbcDump {
         if (scope.filtered(source.includeTables(), source.excludeTables()) && scope.relations.isEmpty()) {
             throw BackupException.badInput("No table of " + source.database() + " matches the include/exclude patterns given; nothing to back up.");
         }
+        long t0 = System.nanoTime();
         lock(leader, scope);
+        long t1 = System.nanoTime();
         Sql.execute(leader, "SET lock_timeout = 0");
         context.progress().beginTask(source.name() + ": schema", -1);
         String[] db = new String[4];
@@ -80,6 +82,7 @@ public final class JdbcDump {
             }
         }
         context.progress().endTask(source.name() + ": schema");
+        long t2 = System.nanoTime();
         List<Toc.TableData> tables = List.of();
         List<Toc.SequenceValue> sequences = List.of();
         String largeObjects = null;
@@ -94,6 +97,9 @@ public final class JdbcDump {
                 largeObjectCount = count[0];
             }
         }
+        long t3 = System.nanoTime();
+        LOG.debug("Locked {} relations in {} ms, read the schema in {} ms, the data in {} ms", scope.relations.size(),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         Toc toc = new Toc(Toc.FORMAT_VERSION, Sql.value(leader, "SHOW server_version"), version, db[0], db[1], db[2], db[3],
                 source.scope().name(), entries, tables, sequences, largeObjects, largeObjectCount, unsupported);
         if (source.scope() != Scope.DATA_ONLY) {

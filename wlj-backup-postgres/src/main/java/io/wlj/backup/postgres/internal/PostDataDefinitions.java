@@ -65,7 +65,10 @@ final class PostDataDefinitions {
                         fk.dependsOn.add("index-of:" + rs.getLong(2));
                     }
                 });
-        Sql.query(m.connection, "SELECT i.indexrelid, i.indrelid, pg_catalog.pg_get_indexdef(i.indexrelid), ic.relname, "
+        // pg_get_indexdef only where the index stands alone: a constraint's index is created by its constraint.
+        Sql.query(m.connection, "SELECT i.indexrelid, i.indrelid, CASE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k "
+                + "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) "
+                + "THEN pg_catalog.pg_get_indexdef(i.indexrelid) END, ic.relname, "
                 + "i.indisclustered, i.indisreplident FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
                 + "WHERE i.indrelid = ANY(" + oids + ") ORDER BY i.indrelid, ic.relname", rs -> {
                     long index = rs.getLong(1);
@@ -90,10 +93,18 @@ final class PostDataDefinitions {
                     aliases.put("index-of:" + index, key);
                     indexNames.put(index, qualifiedIndex);
                 });
-        for (Map.Entry<String, String> a : aliases.entrySet()) {
-            for (SchemaObject o : m.objects.values()) {
-                if (o.dependsOn.remove(a.getKey())) {
-                    o.dependsOn.add(a.getValue());
+        // One pass over every object's dependencies (not one per index: 5,000 tables make that quadratic).
+        Map<String, java.util.List<SchemaObject>> fksByIndex = new HashMap<>();
+        for (SchemaObject o : m.objects.values()) {
+            java.util.List<String> placeholders = o.dependsOn.stream().filter(d -> d.startsWith("index-of:")).toList();
+            for (String d : placeholders) {
+                o.dependsOn.remove(d);
+                String resolved = aliases.get(d);
+                if (resolved != null) {
+                    o.dependsOn.add(resolved);
+                    if ("FK CONSTRAINT".equals(o.kind)) {
+                        fksByIndex.computeIfAbsent(resolved, k -> new java.util.ArrayList<>()).add(o);
+                    }
                 }
             }
         }
@@ -108,10 +119,8 @@ final class PostDataDefinitions {
                         o.dependsOn.add(aliases.get("index-of:" + rs.getLong(1)));
                         o.dependsOn.add(aliases.get("index-of:" + rs.getLong(2)));
                         // Constraints using the parent index need it valid, which it is once every partition's index is attached.
-                        for (SchemaObject fk : m.objects.values()) {
-                            if (fk.dependsOn.contains(aliases.get("index-of:" + rs.getLong(2))) && "FK CONSTRAINT".equals(fk.kind)) {
-                                fk.dependsOn.add(o.key);
-                            }
+                        for (SchemaObject fk : fksByIndex.getOrDefault(aliases.get("index-of:" + rs.getLong(2)), java.util.List.of())) {
+                            fk.dependsOn.add(o.key);
                         }
                     }
                 });

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
@@ -33,6 +32,8 @@ final class TableDataDump {
     static final long OWN_ARTIFACT_BYTES = 16L << 20;
     /** A batch artifact is closed once it holds this much. */
     static final long BATCH_BYTES = 64L << 20;
+    /** A worker gives back the table locks it took after this many tables. */
+    static final int RELEASE_EVERY = 256;
 
     private final PostgresSource source;
     private final SourceContext context;
@@ -41,7 +42,7 @@ final class TableDataDump {
     private final Scoping scope;
     private final AtomicInteger artifacts = new AtomicInteger();
     private final AtomicBoolean failed = new AtomicBoolean();
-    private final List<Placed> placed = new CopyOnWriteArrayList<>();
+    private final List<Placed> placed = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private record Placed(int artifact, int position, Toc.TableData data) {
     }
@@ -153,6 +154,27 @@ final class TableDataDump {
             this.columns = columns;
         }
 
+        private int sinceSavepoint = -1;
+        private final RowBatch rows = new RowBatch();
+
+        /**
+         * The leader keeps every table locked until the end; a worker's own locks are taken inside a
+         * savepoint and given back every {@link #RELEASE_EVERY} tables (rolling back to it keeps the
+         * snapshot), so thousands of tables do not need twice the server's lock slots.
+         */
+        private void releaseLocksNow() throws SQLException {
+            if (connection == leader) {
+                return;
+            }
+            if (sinceSavepoint < 0) {
+                Sql.execute(connection, "SAVEPOINT wlj_tables");
+                sinceSavepoint = 0;
+            } else if (++sinceSavepoint >= RELEASE_EVERY) {
+                Sql.execute(connection, "ROLLBACK TO SAVEPOINT wlj_tables");
+                sinceSavepoint = 0;
+            }
+        }
+
         void run() throws SQLException, IOException {
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
             try {
@@ -197,23 +219,15 @@ final class TableDataDump {
             }
             String header = "COPY " + target + " FROM stdin;";
             // COPY hands over one row per write; batching them spares the digest/compression chain a call per row.
-            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(new NonClosing(out), 1 << 16);
+            RowBatch buffered = rows.into(out);
             Counting counting = new Counting(buffered);
             counting.write((header + "\n").getBytes(StandardCharsets.UTF_8));
             long before = counting.count;
             long rows;
             context.progress().beginTask("copy " + r.qualified(), r.pages() * 8192L);
-            boolean release = connection != leader;
             try {
-                if (release) {
-                    // The leader keeps every table locked; a worker's own lock is taken in a subtransaction and given
-                    // back after the table, so thousands of tables do not need twice the server's lock slots.
-                    Sql.execute(connection, "SAVEPOINT wlj_table");
-                }
+                releaseLocksNow();
                 rows = copy.copyOut("COPY " + target + " TO STDOUT", counting);
-                if (release) {
-                    Sql.execute(connection, "ROLLBACK TO SAVEPOINT wlj_table");
-                }
             } catch (SQLException e) {
                 if ("42501".equals(e.getSQLState())) {
                     throw BackupException.badInput("The backup user may not read table " + r.qualified() + " (" + Failures.describe(e)
@@ -249,20 +263,51 @@ final class TableDataDump {
         return String.format("data-%04d", number);
     }
 
-    /** Keeps the artifact open when a per-table wrapper is done with it. */
-    private static final class NonClosing extends FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
+    /** One 64 KiB buffer per worker, pointed at each table's artifact in turn (thousands of tables, one buffer). */
+    private static final class RowBatch extends OutputStream {
+        private final byte[] buf = new byte[1 << 16];
+        private int n;
+        private OutputStream target;
+
+        RowBatch into(OutputStream artifact) {
+            this.target = artifact;
+            this.n = 0;
+            return this;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (n == buf.length) {
+                flush();
+            }
+            buf[n++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            if (len >= buf.length) {
+                flush();
+                target.write(b, off, len);
+                return;
+            }
+            if (len > buf.length - n) {
+                flush();
+            }
+            System.arraycopy(b, off, buf, n, len);
+            n += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (n > 0) {
+                target.write(buf, 0, n);
+                n = 0;
+            }
         }
 
         @Override
         public void close() throws IOException {
-            out.flush();
+            flush(); // the artifact itself stays open for the next table
         }
     }
 
