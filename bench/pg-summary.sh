@@ -4,9 +4,10 @@
 #
 # Usage: bench/pg-summary.sh TSV
 #
-# Medians use undisturbed measurements only (status "ok"); a contender with none falls back to its
-# "disturbed-kept" rows and says so. "wall" is the whole process (for wlj: JVM start-up, the
-# untimed repository initialisation and exit included); "backup()" is the call alone.
+# Medians are over rounds; each round counts its undisturbed attempt (status "ok"), or, when all
+# its attempts were disturbed, the one during which other processes used the least CPU (said so).
+# "wall" is the whole process (for wlj: JVM start-up, the untimed repository initialisation and
+# exit included); "backup()" is the call alone.
 set -euo pipefail
 TSV=${1:?usage: pg-summary.sh TSV}
 
@@ -19,23 +20,29 @@ awk -F'\t' '
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    function add(k, st) {
-        key = $4 SUBSEP $5
+    # One row per contender and round: its undisturbed attempt, or else the disturbed attempt during
+    # which other processes used the least CPU (flagged).
+    NR > 1 {
+        key = $4 SUBSEP $5; kr = key SUBSEP $1
         if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
-        if (st == "ok") { okn[key]++; ok_t[key] = ok_t[key] " " $6; ok_b[key] = ok_b[key] " " $7; ok_j[key] = ok_j[key] " " $8
-                          ok_c[key] = ok_c[key] " " $9; ok_s[key] = ok_s[key] " " $10; ok_z[key] = ok_z[key] " " $12; ok_y[key] = ok_y[key] " " $13
-                          ok_rounds[key] = ok_rounds[key] " " $6 }
-        else if (st == "disturbed-kept") { dk_t[key] = dk_t[key] " " $6; dk_b[key] = dk_b[key] " " $7; dk_j[key] = dk_j[key] " " $8
-                          dk_c[key] = dk_c[key] " " $9; dk_s[key] = dk_s[key] " " $10; dk_z[key] = dk_z[key] " " $12; dk_y[key] = dk_y[key] " " $13; dkn[key]++ }
+        if (!(kr in rseen)) { rseen[kr] = 1; rounds[key] = rounds[key] " " $1 }
+        if ($3 == "ok") { okrow[kr] = $0 }
+        else if (!(kr in best) || $11 + 0 < bestother[kr]) { best[kr] = $0; bestother[kr] = $11 + 0 }
     }
-    NR > 1 { add($0, $3) }
-    function pick(key) {
-        if (okn[key] > 0) { T = ok_t[key]; B = ok_b[key]; J = ok_j[key]; C = ok_c[key]; S = ok_s[key]; Z = ok_z[key]; Y = ok_y[key]; N = okn[key]; NOTE = "" }
-        else { T = dk_t[key]; B = dk_b[key]; J = dk_j[key]; C = dk_c[key]; S = dk_s[key]; Z = dk_z[key]; Y = dk_y[key]; N = dkn[key]; NOTE = "  [DISTURBED rows only]" }
+    function pick(key,    n, rs, i, kr, row, f) {
+        T = B = J = C = S = Z = Y = ""; N = 0; D = 0
+        n = split(rounds[key], rs, " ")
+        for (i = 1; i <= n; i++) {
+            kr = key SUBSEP rs[i]
+            if (kr in okrow) row = okrow[kr]; else { row = best[kr]; D++ }
+            split(row, f, "\t"); N++
+            T = T " " f[6]; B = B " " f[7]; J = J " " f[8]; C = C " " f[9]; S = S " " f[10]; Z = Z " " f[12]; Y = Y " " f[13]
+        }
+        NOTE = D ? sprintf("  [%d of %d rounds disturbed: the least disturbed attempt is used]", D, N) : ""
     }
     function mib(b) { return b / 1048576 }
     END {
-        print "== summary: medians of undisturbed measurements (seconds; stored sizes in MiB)"
+        print "== summary: medians over rounds (seconds; stored sizes in MiB)"
         for (i = 1; i <= nk; i++) {
             key = order[i]; split(key, kc, SUBSEP); pick(key)
             wall[key] = median(T); bk[key] = median(B); size[key] = median(Z)
