@@ -12,7 +12,9 @@
 #                     the data set's size (the defaults are the issue's)
 #   MANY=1            also the many-tables case (0 skips it)
 #   CHECK=1           restore checks after the rounds (0 skips them)
-#   PROFILE=1         after the rounds, the JDBC COPY read rate alone, with zstd, with zstd + OpenPGP
+#   PROFILE=1         after the rounds, the JDBC COPY read rate alone, with zstd, with zstd + OpenPGP,
+#                     and one backup of each database with its phases (PHASES line)
+#   WARMUP=1          the untimed warm-up before the rounds (0 skips it, e.g. for ROUNDS=0 PROFILE=1)
 #   HEAP=256m         -Xmx of the backup JVMs
 #   SKIP_BUILD=1      reuse bench/out/lib-pg     MVN_FLAGS=-o  extra Maven flags
 #   JAVA_OPTS=...     extra JVM options for the backup JVMs
@@ -44,6 +46,7 @@ TABLES=${TABLES:-5000}
 MANY=${MANY:-1}
 CHECK=${CHECK:-1}
 PROFILE=${PROFILE:-1}
+WARMUP=${WARMUP:-1}
 HEAP=${HEAP:-256m}
 SKIP_BUILD=${SKIP_BUILD:-0}
 MVN_FLAGS=${MVN_FLAGS:-}
@@ -321,13 +324,15 @@ many_steps() {
 }
 
 # 6. Warm-up (untimed): every table into shared buffers / the page cache, each tool once.
-log "-- warm-up (untimed)"
 CHECKPOINT_OUT=$(psql -X -q -d postgres -c CHECKPOINT 2>&1) || log "$CHECKPOINT_OUT"
 sync
-pg_dump "$DB" >/dev/null
-[ "$MANY" != 1 ] || pg_dump "$DB_MANY" >/dev/null
-rm -rf "$W/warm"; run_wlj "$DB" "$W/warm" --passphrase-file "$PASS"; log "   $(grep '^RUN' "$OUT/pg-java.log")"; rm -rf "$W/warm"
-pgdump_gpg "$DB"; rm -f "$DUMP_GPG"
+if [ "$WARMUP" = 1 ]; then
+    log "-- warm-up (untimed)"
+    pg_dump "$DB" >/dev/null
+    [ "$MANY" != 1 ] || pg_dump "$DB_MANY" >/dev/null
+    rm -rf "$W/warm"; run_wlj "$DB" "$W/warm" --passphrase-file "$PASS"; log "   $(grep '^RUN' "$OUT/pg-java.log")"; rm -rf "$W/warm"
+    pgdump_gpg "$DB"; rm -f "$DUMP_GPG"
+fi
 
 # 7. Interleaved rounds.
 for r in $(seq 1 "$ROUNDS"); do
@@ -409,12 +414,13 @@ fi
 
 # 9. Where our time goes: the JDBC COPY read rate alone, then with zstd, then zstd + OpenPGP.
 if [ "$PROFILE" = 1 ]; then
-    log "-- profile: COPY ... TO STDOUT of every table of $DB through PgJDBC on $JOBS connections (PgBench copy-rate)"
-    for js in "$JOBS null" "$JOBS zstd" "$JOBS zstd+openpgp" "1 null"; do
+    log "-- profile: COPY ... TO STDOUT of every table of $DB through PgJDBC (PgBench copy-rate), into nothing, zstd, zstd + OpenPGP; row by row or through a 64 KiB buffer"
+    pg_dump "$DB" >/dev/null    # everything in shared buffers / the page cache again
+    for js in "$JOBS null 0" "$JOBS zstd 0" "$JOBS zstd+openpgp 0" "$JOBS zstd 65536" "$JOBS zstd+openpgp 65536" "1 null 0"; do
         set -- $js
         wait_quiet
-        "${JAVA[@]}" io.wlj.backup.bench.PgBench copy-rate --url "$(url "$DB")" --jobs "$1" --sink "$2" --passphrase-file "$PASS" \
-            --server-pid "$PM_PID" 2>&1 | tee -a "$LOG"
+        "${JAVA[@]}" io.wlj.backup.bench.PgBench copy-rate --url "$(url "$DB")" --jobs "$1" --sink "$2" --buffer "$3" \
+            --passphrase-file "$PASS" --server-pid "$PM_PID" 2>&1 | tee -a "$LOG"
     done
     wait_quiet
     s=$(now); s0=$(srv_cpu)
@@ -423,6 +429,16 @@ if [ "$PROFILE" = 1 ]; then
     done | wc -c >"$W/psql-copy.bytes"
     e=$(now); s1=$(srv_cpu)
     log "PSQLCOPY tables copied one after another by psql to a pipe: $(cat "$W/psql-copy.bytes") bytes in $(elapsed "$s" "$e") s, server cpu $(diff2 "$s0" "$s1") s"
+    # One backup of each database with its phases; for the big one also with zstd compressing on
+    # the COPY threads (no zstd workers) and with one worker per artifact.
+    for v in "$DB enc" "$DB enc 0" "$DB enc 1" $([ "$MANY" = 1 ] && echo "$DB_MANY:enc $DB_MANY:plain"); do
+        v=${v//:/ }; set -- $v
+        extra=(); [ "$2" = enc ] && extra=(--passphrase-file "$PASS"); [ -n "${3:-}" ] && extra+=(--zstd-workers "$3")
+        rm -rf "$W/profile-repo"; sync; wait_quiet
+        run_wlj "$1" "$W/profile-repo" "${extra[@]}"
+        log "PROFILEBACKUP db=$1 mode=$2 zstdWorkers=${3:-default}: $(grep -h '^RUN\|^PHASES' "$OUT/pg-java.log" | tr '\n' ' ')"
+        rm -rf "$W/profile-repo"
+    done
 fi
 
 # 10. Summary.

@@ -45,9 +45,9 @@ import org.postgresql.copy.CopyManager;
  * <pre>
  * java -cp CLASSPATH io.wlj.backup.bench.PgBench MODE [options]
  *   server    --data DIR --port N [--log FILE] [--parent-pid PID] [--conf key=value ...]
- *   backup    --url JDBC_URL --repo DIR [--passphrase-file F] [--jobs 2] [--level 3] [--server-pid PID]
+ *   backup    --url JDBC_URL --repo DIR [--passphrase-file F] [--jobs 2] [--level 3] [--zstd-workers N] [--server-pid PID]
  *   restore   --repo DIR --target-url JDBC_URL [--passphrase-file F] [--jobs 2] [--server-pid PID]
- *   copy-rate --url JDBC_URL [--jobs 2] [--sink null|zstd|zstd+openpgp] [--passphrase-file F] [--server-pid PID]
+ *   copy-rate --url JDBC_URL [--jobs 2] [--sink null|zstd|zstd+openpgp] [--buffer BYTES] [--passphrase-file F] [--server-pid PID]
  * </pre>
  *
  * <p>server: starts PostgreSQL from the zonky binaries on the classpath with the data directory
@@ -66,7 +66,12 @@ import org.postgresql.copy.CopyManager;
  * reported by the script. One {@code RUN} line: wall seconds of {@code backup()}, this process's
  * CPU, the server's CPU ({@code --server-pid} is the postmaster: its own and its children's CPU,
  * exited backends included through its {@code cutime}), other processes' CPU, stored and plain
- * bytes, artifacts, rows, and the JVM's uptime when {@code backup()} started.
+ * bytes, artifacts, rows, and the JVM's uptime when {@code backup()} started. A {@code PHASES}
+ * line, from the engine's progress tasks: seconds until the schema is read (connect, snapshot,
+ * catalog listing, one {@code LOCK TABLE} per table), reading the schema, from there to the first
+ * {@code COPY}, from the first {@code COPY}'s start to the last one's end, and from there to the
+ * end of {@code backup()} (sequences, the schema and TOC artifacts, sealing the backup).
+ * {@code --zstd-workers N} uses {@code Compression.zstd(level, N)} instead of the default.
  *
  * <p>restore: the repository's latest backup into a new database
  * ({@code PostgresTarget.newDatabase(...).jobs(J)}), timed; one {@code RESTORE} line.
@@ -75,7 +80,10 @@ import org.postgresql.copy.CopyManager;
  * the database, biggest first, {@code COPY ... TO STDOUT} through PgJDBC's {@code CopyManager}
  * on {@code --jobs} connections (one REPEATABLE READ transaction each) into a sink that counts
  * bytes ({@code null}), into {@code Compression.zstd(3).encode(...)} per table ({@code zstd}), or
- * into zstd then the OpenPGP stage ({@code zstd+openpgp}). One {@code COPYRATE} line.
+ * into zstd then the OpenPGP stage ({@code zstd+openpgp}). PgJDBC hands over one row per
+ * {@code write}, and the engine passes those writes on as they come, so by default so does this;
+ * {@code --buffer N} puts a {@code BufferedOutputStream} of N bytes in front of the sink to show
+ * what the per-row writes cost. One {@code COPYRATE} line.
  */
 public final class PgBench {
     private static final double MIB = 1024.0 * 1024.0;
@@ -164,6 +172,8 @@ public final class PgBench {
         }
         int jobs = Integer.parseInt(o.getOrDefault("--jobs", "2"));
         int level = Integer.parseInt(o.getOrDefault("--level", "3"));
+        // default: Compression.zstd(level), one zstd worker thread per core for each artifact
+        Integer workers = o.containsKey("--zstd-workers") ? Integer.valueOf(o.get("--zstd-workers")) : null;
         long serverPid = Long.parseLong(o.getOrDefault("--server-pid", "0"));
         PassphraseSource passphrase = o.containsKey("--passphrase-file") ? PassphraseSource.file(Path.of(o.get("--passphrase-file"))) : null;
 
@@ -181,13 +191,15 @@ public final class PgBench {
         }
         BackupSystem system = builder
                 .source(PostgresSource.builder(db).jobs(jobs).build())
-                .compression(Compression.zstd(level))
+                .compression(workers == null ? Compression.zstd(level) : Compression.zstd(level, workers))
                 .build();
 
+        Phases phases = new Phases();
         Cpu before = Cpu.now(serverPid);
         double uptimeAtStart = (System.currentTimeMillis() - startedMs) / 1000.0;
+        phases.start = System.nanoTime();
         long t0 = System.nanoTime();
-        BackupResult result = system.backup();
+        BackupResult result = system.backup(Map.of(), phases);
         long t1 = System.nanoTime();
         Cpu after = Cpu.now(serverPid);
 
@@ -200,8 +212,53 @@ public final class PgBench {
                 seconds, after.process - before.process, fmt(after.server - before.server), after.other(before),
                 result.storedBytes(), result.plainBytes(), detail.artifacts().size(), rows, result.plainBytes() / MIB / seconds,
                 uptimeAtStart, passphrase != null, jobs, level, result.id(), result.warnings().size());
+        System.out.printf(Locale.ROOT, "PHASES untilSchema=%.3f schema=%.3f schemaToFirstCopy=%.3f copies=%.3f afterCopies=%.3f copyTasks=%d%n",
+                phases.sec(phases.start, phases.schemaBegin), phases.sec(phases.schemaBegin, phases.schemaEnd),
+                phases.sec(phases.schemaEnd, phases.firstCopy), phases.sec(phases.firstCopy, phases.lastCopyEnd),
+                phases.sec(phases.lastCopyEnd, t1), phases.copies.get());
         for (String w : result.warnings()) {
             System.out.println("WARNING " + w);
+        }
+    }
+
+    /** When the engine's progress tasks (the schema, each table's COPY) began and ended. */
+    private static final class Phases implements io.wlj.backup.ProgressMonitor {
+        volatile long start;
+        volatile long schemaBegin;
+        volatile long schemaEnd;
+        volatile long firstCopy;
+        final AtomicLong lastCopyEndNanos = new AtomicLong();
+        final AtomicLong copies = new AtomicLong();
+        long lastCopyEnd;
+
+        @Override
+        public void beginTask(String title, long totalBytes) {
+            long now = System.nanoTime();
+            if (title.endsWith(": schema")) {
+                schemaBegin = now;
+            } else if (title.startsWith("copy ")) {
+                synchronized (this) {
+                    if (firstCopy == 0) {
+                        firstCopy = now;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void endTask(String title) {
+            long now = System.nanoTime();
+            if (title.endsWith(": schema")) {
+                schemaEnd = now;
+            } else if (title.startsWith("copy ")) {
+                copies.incrementAndGet();
+                lastCopyEndNanos.accumulateAndGet(now, Math::max);
+                lastCopyEnd = lastCopyEndNanos.get();
+            }
+        }
+
+        double sec(long from, long to) {
+            return from == 0 || to == 0 ? Double.NaN : (to - from) / 1e9;
         }
     }
 
@@ -242,6 +299,7 @@ public final class PgBench {
         String url = required(o, "--url");
         int jobs = Integer.parseInt(o.getOrDefault("--jobs", "2"));
         String sink = o.getOrDefault("--sink", "null");
+        int buffer = Integer.parseInt(o.getOrDefault("--buffer", "0"));
         long serverPid = Long.parseLong(o.getOrDefault("--server-pid", "0"));
         CodecStage zstd = Compression.zstd(3);
         CodecStage pgp = sink.equals("zstd+openpgp")
@@ -290,6 +348,9 @@ public final class PgBench {
                         if (!sink.equals("null")) {
                             target = zstd.encode(target);
                         }
+                        if (buffer > 0) {
+                            target = new java.io.BufferedOutputStream(target, buffer);
+                        }
                         Counting plainCount = new Counting(target);
                         try (OutputStream closing = plainCount) {
                             rows.addAndGet(copy.copyOut("COPY " + table + " TO STDOUT", closing));
@@ -317,8 +378,8 @@ public final class PgBench {
         }
         double seconds = (t1 - t0) / 1e9;
         System.out.printf(Locale.ROOT,
-                "COPYRATE sink=%s jobs=%d tables=%d rows=%d plain=%d out=%d seconds=%.3f mibps=%.1f cpuSeconds=%.2f serverCpuSeconds=%s otherCpuSeconds=%s%n",
-                sink, jobs, tables.size(), rows.get(), plain.get(), out.get(), seconds, plain.get() / MIB / seconds,
+                "COPYRATE sink=%s buffer=%d jobs=%d tables=%d rows=%d plain=%d out=%d seconds=%.3f mibps=%.1f cpuSeconds=%.2f serverCpuSeconds=%s otherCpuSeconds=%s%n",
+                sink, buffer, jobs, tables.size(), rows.get(), plain.get(), out.get(), seconds, plain.get() / MIB / seconds,
                 after.process - before.process, fmt(after.server - before.server), after.other(before));
     }
 
