@@ -12,8 +12,9 @@
 #                     the data set's size (the defaults are the issue's)
 #   MANY=1            also the many-tables case (0 skips it)
 #   CHECK=1           restore checks after the rounds (0 skips them)
-#   PROFILE=1         after the rounds, the JDBC COPY read rate alone, with zstd, with zstd + OpenPGP,
-#                     and one backup of each database with its phases (PHASES line)
+#   PROFILE=1         after the rounds, the JDBC COPY read rate alone, with zstd, with zstd + OpenPGP
+#                     (PROFILE=copy: only these), and one backup of each database with its phases,
+#                     repeated while disturbed (PROFILE=backups: only these)
 #   WARMUP=1          the untimed warm-up before the rounds (0 skips it, e.g. for ROUNDS=0 PROFILE=1)
 #   HEAP=256m         -Xmx of the backup JVMs
 #   SKIP_BUILD=1      reuse bench/out/lib-pg     MVN_FLAGS=-o  extra Maven flags
@@ -413,7 +414,7 @@ if [ "$CHECK" = 1 ]; then
 fi
 
 # 9. Where our time goes: the JDBC COPY read rate alone, then with zstd, then zstd + OpenPGP.
-if [ "$PROFILE" = 1 ]; then
+if [ "$PROFILE" = 1 ] || [ "$PROFILE" = copy ]; then
     log "-- profile: COPY ... TO STDOUT of every table of $DB through PgJDBC (PgBench copy-rate), into nothing, zstd, zstd + OpenPGP; row by row or through a 64 KiB buffer"
     pg_dump "$DB" >/dev/null    # everything in shared buffers / the page cache again
     for js in "$JOBS null 0" "$JOBS zstd 0" "$JOBS zstd+openpgp 0" "$JOBS zstd 65536" "$JOBS zstd+openpgp 65536" "1 null 0"; do
@@ -429,15 +430,24 @@ if [ "$PROFILE" = 1 ]; then
     done | wc -c >"$W/psql-copy.bytes"
     e=$(now); s1=$(srv_cpu)
     log "PSQLCOPY tables copied one after another by psql to a pipe: $(cat "$W/psql-copy.bytes") bytes in $(elapsed "$s" "$e") s, server cpu $(diff2 "$s0" "$s1") s"
+fi
+if [ "$PROFILE" = 1 ] || [ "$PROFILE" = backups ]; then
+    log "-- profile: backups with their phases (PHASES), repeated while disturbed"
+    pg_dump "$DB" >/dev/null; [ "$MANY" != 1 ] || pg_dump "$DB_MANY" >/dev/null   # into shared buffers again
     # One backup of each database with its phases; for the big one also with zstd compressing on
     # the COPY threads (no zstd workers) and with one worker per artifact.
     for v in "$DB enc" "$DB enc 0" "$DB enc 1" $([ "$MANY" = 1 ] && echo "$DB_MANY:enc $DB_MANY:plain"); do
         v=${v//:/ }; set -- $v
         extra=(); [ "$2" = enc ] && extra=(--passphrase-file "$PASS"); [ -n "${3:-}" ] && extra+=(--zstd-workers "$3")
-        rm -rf "$W/profile-repo"; sync; wait_quiet
-        run_wlj "$1" "$W/profile-repo" "${extra[@]}"
-        log "PROFILEBACKUP db=$1 mode=$2 zstdWorkers=${3:-default}: $(grep -h '^RUN\|^PHASES' "$OUT/pg-java.log" | tr '\n' ' ')"
-        rm -rf "$W/profile-repo"
+        for attempt in $(seq 1 "$MAX_ATTEMPTS"); do
+            rm -rf "$W/profile-repo"; sync; wait_quiet
+            run_wlj "$1" "$W/profile-repo" "${extra[@]}"
+            run=$(grep '^RUN ' "$OUT/pg-java.log")
+            status=ok; disturbed "$(echo "$run" | kv otherCpuSeconds)" "$(echo "$run" | kv seconds)" && status=disturbed
+            log "PROFILEBACKUP db=$1 mode=$2 zstdWorkers=${3:-default} attempt=$attempt status=$status: $(grep -h '^RUN\|^PHASES' "$OUT/pg-java.log" | tr '\n' ' ')"
+            rm -rf "$W/profile-repo"
+            [ "$status" = disturbed ] || break
+        done
     done
 fi
 
