@@ -66,7 +66,7 @@ final class Seipd {
         PacketBodyInputStream body = new PacketBodyInputStream(packet, header, Reason.TRUNCATED, "the SEIPD packet");
         assertThat(body.read()).isEqualTo(1);
         byte[] prefix = Packets.readFully(body, new byte[18], Reason.TRUNCATED, "the SEIPD packet");
-        return new SeipdInputStream(body, KEY, prefix); // the decryptor has no helper switch yet
+        return new SeipdInputStream(body, KEY, prefix, helper);
     }
 
     /** The content of the literal data packet that {@code inner} starts with. */
