@@ -85,12 +85,19 @@ public final class SeipdInputStream extends InputStream {
         int pieces;
         int claimed;
         int doneMask;
+        int donePrefix;  // pieces [0, donePrefix) are all done
         int hashedPieces;
+
+        void done(int piece) {
+            doneMask |= 1 << piece;
+            while (donePrefix < pieces && (doneMask & (1 << donePrefix)) != 0) {
+                donePrefix++;
+            }
+        }
 
         /** Plaintext index up to which every piece is decrypted. */
         int decryptedTo() {
-            int contiguous = Integer.numberOfTrailingZeros(~doneMask);
-            return BLOCK + Math.min(length, contiguous * PIECE);
+            return BLOCK + Math.min(length, donePrefix * PIECE);
         }
     }
 
@@ -285,6 +292,7 @@ public final class SeipdInputStream extends InputStream {
             slot.pieces = (roundUp(slot.length) + PIECE - 1) / PIECE;
             slot.claimed = 0;
             slot.doneMask = 0;
+            slot.donePrefix = 0;
             slot.hashedPieces = 0;
             published = number + 1;
             if (!slot.last) {
@@ -344,7 +352,7 @@ public final class SeipdInputStream extends InputStream {
 
                     @Override
                     public void finished() {
-                        slot.doneMask |= 1 << piece;
+                        slot.done(piece);
                         if (helperUsed) {
                             helper.wake(); // it may be hashed now
                         }
