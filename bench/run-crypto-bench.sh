@@ -11,6 +11,9 @@
 #   HEAP=512m       -Xmx of the benchmark JVMs
 #   SKIP_BUILD=1    reuse bench/out/lib-crypto     MVN_FLAGS=-o  extra Maven flags
 #   JAVA_OPTS=...   extra JVM options
+#   WARMUP_RUNS=2   before each timed wlj step, in the same JVM: the same operation untimed this many
+#                   times on the same input, then a wait until the JIT is idle; 0 = only the in-memory
+#                   round trips (3 x 32 MiB), so that the timed run includes C2 compilation
 #   SMALL_COUNT=2000 SMALL_SIZE=4096   the small-artifact case (one backup's worth)
 #   SMALL_PER_ARTIFACT=2000            artifacts in the "new encryptor per artifact" case
 #   SMALL_ROUNDS=1                     JVM runs of the small-artifact case (after the rounds)
@@ -40,6 +43,7 @@ HEAP=${HEAP:-512m}
 SKIP_BUILD=${SKIP_BUILD:-0}
 MVN_FLAGS=${MVN_FLAGS:-}
 JAVA_OPTS=${JAVA_OPTS:-}
+WARMUP_RUNS=${WARMUP_RUNS:-2}
 SMALL_COUNT=${SMALL_COUNT:-2000}
 SMALL_SIZE=${SMALL_SIZE:-4096}
 SMALL_PER_ARTIFACT=${SMALL_PER_ARTIFACT:-2000}
@@ -163,7 +167,7 @@ log "-- source: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || ec
 log "-- input: $INPUT ($SIZE_ACTUAL bytes), rounds: $ROUNDS, heap: -Xmx$HEAP"
 log "-- gpg encrypt: ${GPG_COMMON[*]} --symmetric --cipher-algo AES256 --compress-algo none -o $OUT/c-gpg.pgp INPUT"
 log "-- gpg decrypt: ${GPG_COMMON[*]} --decrypt -o $OUT/d.bin MESSAGE"
-log "-- wlj: ${JAVA[*]} io.wlj.backup.bench.CryptoBench encrypt|decrypt --passphrase-file F --input IN --output OUT (64 KiB buffers, S2K count 255)"
+log "-- wlj: ${JAVA[*]} io.wlj.backup.bench.CryptoBench encrypt|decrypt --passphrase-file F --input IN --output OUT --warmup-runs $WARMUP_RUNS (64 KiB buffers, S2K count 255)"
 
 # 4. Warm-up (untimed): page cache, gpg-agent start, one message each way, checks.
 cat "$INPUT" >/dev/null
@@ -172,7 +176,7 @@ log "-- input sha256: $INPUT_SHA; in page cache: $(resident "$INPUT")"
 "${GPG_COMMON[@]}" --symmetric --cipher-algo AES256 --compress-algo none -o "$OUT/c-gpg.pgp" "$INPUT" 2>>"$LOG"
 log "-- gpg's message: $(gpg --batch --list-packets --pinentry-mode loopback --passphrase-file "$PASS" "$OUT/c-gpg.pgp" 2>/dev/null \
     | grep -m3 -E 'symkey enc packet|salt|encrypted data packet' | tr -s ' \t\n' ' ')"
-"${JAVA[@]}" io.wlj.backup.bench.CryptoBench encrypt --passphrase-file "$PASS" --input "$INPUT" --output "$OUT/c-wlj.pgp" \
+"${JAVA[@]}" io.wlj.backup.bench.CryptoBench encrypt --passphrase-file "$PASS" --input "$INPUT" --output "$OUT/c-wlj.pgp" --warmup-runs 0 \
     --warmup 1 >>"$LOG" 2>&1
 log "-- wlj's message: $(gpg --batch --list-packets --pinentry-mode loopback --passphrase-file "$PASS" "$OUT/c-wlj.pgp" 2>/dev/null \
     | grep -m3 -E 'symkey enc packet|salt|encrypted data packet' | tr -s ' \t\n' ' ')"
@@ -183,7 +187,7 @@ for pair in "wlj c-wlj" "wlj c-gpg" "gpg c-wlj" "gpg c-gpg"; do
     rm -f "$OUT/d.bin"
     if [ "$1" = wlj ]; then
         "${JAVA[@]}" io.wlj.backup.bench.CryptoBench decrypt --passphrase-file "$PASS" --input "$OUT/$2.pgp" \
-            --output "$OUT/d.bin" --warmup 0 >>"$LOG" 2>&1
+            --output "$OUT/d.bin" --warmup 0 --warmup-runs 0 >>"$LOG" 2>&1
     else
         "${GPG_COMMON[@]}" --decrypt -o "$OUT/d.bin" "$OUT/$2.pgp" 2>>"$LOG"
     fi
@@ -199,9 +203,9 @@ else
 fi
 log "-- timed steps write to: encrypt $ENC_WLJ / $ENC_GPG, decrypt $DEC_OUT"
 
-printf 'round\tattempt\tstatus\tcontender\tseconds\tmibps\tcpu_seconds\tother_cpu_seconds\tcaller_cpu_seconds\tmdc_helper_cpu_seconds\tderive_seconds\tjvm_wall_seconds\tplain_sha256_ok\n' >"$TSV"
+printf 'round\tattempt\tstatus\tcontender\tseconds\tmibps\tcpu_seconds\tother_cpu_seconds\tcaller_cpu_seconds\thelper_cpu_seconds\tjit_seconds\tderive_seconds\tjvm_wall_seconds\tplain_sha256_ok\n' >"$TSV"
 ROWS=$OUT/x-crypto.rows
-row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; }
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$ROWS"; }
 cc_mark() { times >"$OUT/x-crypto.times"; }
 cc_read() { awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%.2f", t }' "$OUT/x-crypto.times"; }
 disturbed() { awk -v o="$1" -v m="$MAX_OTHER" 'BEGIN { exit !(o != "n/a" && o != "" && o > m) }'; }
@@ -224,7 +228,7 @@ gpg_step() {
     t=$(elapsed "$s" "$e")
     other=$(other "$b0" "$b1" "$cpu")
     case $name in dec-*) ok=$(check_plain "$name") ;; esac
-    row "$name" "$t" "$(mibps "$t")" "$cpu" "$other" "" "" "" "" "$ok"
+    row "$name" "$t" "$(mibps "$t")" "$cpu" "$other" "" "" "" "" "" "$ok"
     msg="$(printf '%-15s' "$name") ${t} s  $(mibps "$t") MiB/s  cpu ${cpu} s  other cpu ${other} s"
     last_t=$t
 }
@@ -234,7 +238,7 @@ java_step() {
     local name=$1 op=$2 in=$3 o=$4 run t ok="" s e
     s=$(now)
     "${JAVA[@]}" io.wlj.backup.bench.CryptoBench "$op" --passphrase-file "$PASS" --input "$in" --output "$o" \
-        >"$OUT/crypto-java.log" 2>&1 || { cat "$OUT/crypto-java.log" >&2; echo "CryptoBench $op failed" >&2; exit 1; }
+        --warmup-runs "$WARMUP_RUNS" >"$OUT/crypto-java.log" 2>&1 || { cat "$OUT/crypto-java.log" >&2; echo "CryptoBench $op failed" >&2; exit 1; }
     e=$(now)
     cat "$OUT/crypto-java.log" >>"$LOG"
     run=$(grep '^RUN ' "$OUT/crypto-java.log")
@@ -245,8 +249,9 @@ java_step() {
     derive=$(echo "$run" | kv deriveSeconds)
     [ -n "$derive" ] || derive=$(echo "$run" | kv firstByteSeconds)
     row "$name" "$t" "$(echo "$run" | kv mibps)" "$(echo "$run" | kv cpuSeconds)" "$other" \
-        "$(echo "$run" | kv callerCpuSeconds)" "$(echo "$run" | kv mdcHelperCpuSeconds)" "$derive" "$(elapsed "$s" "$e")" "$ok"
-    msg="$(printf '%-15s' "$name") ${t} s  $(echo "$run" | kv mibps) MiB/s  cpu $(echo "$run" | kv cpuSeconds) s (caller $(echo "$run" | kv callerCpuSeconds), mdc helper $(echo "$run" | kv mdcHelperCpuSeconds))  derivations $(echo "$run" | kv derivations) (${derive} s)  other cpu ${other} s  (JVM wall incl. start-up and warm-up $(elapsed "$s" "$e") s)"
+        "$(echo "$run" | kv callerCpuSeconds)" "$(echo "$run" | kv helperCpuSeconds)" "$(echo "$run" | kv jitSeconds)" "$derive" \
+        "$(elapsed "$s" "$e")" "$ok"
+    msg="$(printf '%-15s' "$name") ${t} s  $(echo "$run" | kv mibps) MiB/s  cpu $(echo "$run" | kv cpuSeconds) s (caller $(echo "$run" | kv callerCpuSeconds), helper $(echo "$run" | kv helperCpuSeconds), JIT $(echo "$run" | kv jitSeconds))  derivations $(echo "$run" | kv derivations) (${derive} s)  other cpu ${other} s  (JVM wall incl. start-up and warm-up $(elapsed "$s" "$e") s)"
     last_t=$t
 }
 

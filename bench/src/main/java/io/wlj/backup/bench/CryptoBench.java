@@ -37,6 +37,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   small   --input PLAIN [--count 2000] [--size 4096] [--per-artifact-count 2000]
  *   profile --input PLAIN [--mib 1024]
  *   common: [--warmup 3] [--warmup-mib 32]   (in-memory encrypt+decrypt round trips before timing)
+ *           [--warmup-runs 2]                (encrypt / decrypt: then the timed operation itself, untimed, N
+ *                                             times on --input to /dev/null, and a wait until the JIT is idle;
+ *                                             0 = the in-memory round trips only)
  * </pre>
  *
  * <p>encrypt / decrypt: after the warm-up, the timed region is the whole message, key derivation
@@ -45,7 +48,7 @@ import javax.crypto.spec.SecretKeySpec;
  * streaming the file through the engine in {@code --buffer} byte reads and writes into
  * {@code --output} (a file, not fsynced; {@code /dev/null} works). JVM start-up and warm-up are
  * not timed. One {@code RUN} line: wall seconds, MiB/s of plaintext, process CPU, CPU of the
- * calling thread and of the engine's MDC helper threads, CPU of other processes on the machine
+ * calling thread and of the engine's helper threads, CPU of other processes on the machine
  * meanwhile (from /proc/stat), S2K derivations in the timed region and their time.
  *
  * <p>small: one backup's worth of small artifacts ({@code --count} slices of {@code --size} bytes
@@ -54,9 +57,10 @@ import javax.crypto.spec.SecretKeySpec;
  * then (3) all messages of (1) decrypted with one decryptor, and checked. Prints {@code SMALL}
  * lines with time and the {@code S2k.derivations()} delta.
  *
- * <p>profile: the engine's building blocks alone, in memory, on {@code --mib} MiB: the SunJCE
- * AES-256 ECB and CBC passes the CFB implementation is built on, SHA-1 (the MDC), and a full
- * in-memory encrypt and decrypt through the engine, each with thread CPU.
+ * <p>profile: the engine's building blocks alone, in memory, on {@code --mib} MiB, in the
+ * engine's call shapes: the SunJCE AES-256 ECB and chained CBC passes the CFB implementation is
+ * built on, SHA-1 (the MDC), the XOR, and a full in-memory encrypt and decrypt through the
+ * engine, each with thread CPU.
  */
 public final class CryptoBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -84,8 +88,13 @@ public final class CryptoBench {
         int warmups = Integer.parseInt(opt.getOrDefault("warmup", "3"));
         int warmupMiB = Integer.parseInt(opt.getOrDefault("warmup-mib", "32"));
         Path input = Path.of(req(opt, "input"));
+        int warmupRuns = Integer.parseInt(opt.getOrDefault("warmup-runs", "2"));
         if (warmups > 0 && !mode.equals("profile")) {
-            warmUp(input, pass, warmups, warmupMiB);
+            // A plain message is needed for the round trips; decrypt mode's --input is a message.
+            warmUp(mode.equals("decrypt") ? null : input, pass, warmups, warmupMiB);
+        }
+        if (warmupRuns > 0 && (mode.equals("encrypt") || mode.equals("decrypt"))) {
+            warmUpFilePath(mode, input, pass, warmupRuns);
         }
         switch (mode) {
             case "encrypt" -> encrypt(input, Path.of(req(opt, "output")), pass,
@@ -111,12 +120,19 @@ public final class CryptoBench {
     // ---------------------------------------------------------------------------------------
     // warm-up
 
-    /** Encrypts and decrypts the first {@code mib} MiB of the input in memory, {@code rounds} times. */
+    /**
+     * Encrypts and decrypts the first {@code mib} MiB of the input in memory (random bytes when
+     * the input is a message), {@code rounds} times.
+     */
     private static void warmUp(Path input, PassphraseSource pass, int rounds, int mib) throws IOException {
         byte[] plain = new byte[mib << 20];
-        try (InputStream in = Files.newInputStream(input)) {
-            int n = in.readNBytes(plain, 0, plain.length);
-            plain = Arrays.copyOf(plain, n);
+        if (input == null) {
+            new java.util.Random(mib).nextBytes(plain);
+        } else {
+            try (InputStream in = Files.newInputStream(input)) {
+                int n = in.readNBytes(plain, 0, plain.length);
+                plain = Arrays.copyOf(plain, n);
+            }
         }
         try (OpenPgpEncryptor enc = OpenPgpEncryptor.withPassphrase(pass);
              OpenPgpDecryptor dec = OpenPgpDecryptor.withPassphrase(pass)) {
@@ -142,6 +158,62 @@ public final class CryptoBench {
                 }
             }
         }
+    }
+
+    /**
+     * Runs the timed operation's own code path (file in, /dev/null out, the same stream classes)
+     * {@code runs} times untimed on the whole input, each with its own encryptor or decryptor,
+     * then waits until the JIT compiler has been idle for a second (at most 30 s). The in-memory
+     * round trips alone leave the file path cold; one run is not enough either, since branches
+     * taken only when a stream starts were still unprofiled when its hot code was compiled, and
+     * the next stream's start deoptimizes and recompiles it. On two cores the compiler threads
+     * compete with the engine's two threads; the RUN line's jitSeconds says what is left.
+     */
+    private static void warmUpFilePath(String mode, Path input, PassphraseSource pass, int runs) throws Exception {
+        byte[] buf = new byte[64 * 1024];
+        long t0 = System.nanoTime();
+        for (int r = 0; r < runs; r++) {
+            if (mode.equals("encrypt")) {
+                try (OpenPgpEncryptor enc = OpenPgpEncryptor.withPassphrase(pass);
+                     InputStream in = Files.newInputStream(input);
+                     OutputStream out = enc.encrypt(Files.newOutputStream(Path.of("/dev/null")))) {
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        out.write(buf, 0, n);
+                    }
+                }
+            } else {
+                try (OpenPgpDecryptor dec = OpenPgpDecryptor.withPassphrase(pass);
+                     InputStream in = dec.decrypt(Files.newInputStream(input));
+                     OutputStream out = Files.newOutputStream(Path.of("/dev/null"))) {
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        out.write(buf, 0, n);
+                    }
+                }
+            }
+        }
+        long t1 = System.nanoTime();
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long waited = 0;
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            long last = jit.getTotalCompilationTime();
+            int quiet = 0;
+            while (quiet < 5 && waited < 30_000) {
+                Thread.sleep(200);
+                waited += 200;
+                long now = jit.getTotalCompilationTime();
+                quiet = now == last ? quiet + 1 : 0;
+                last = now;
+            }
+        }
+        Map<String, Object> kv = new LinkedHashMap<>();
+        kv.put("op", mode);
+        kv.put("runs", runs);
+        kv.put("seconds", secs(t1 - t0));
+        kv.put("jitIdleWaitSeconds", secs(waited * 1_000_000L));
+        kv.put("jvmUptimeSeconds", secs(ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L));
+        print("WARMUP", kv);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -218,8 +290,9 @@ public final class CryptoBench {
         kv.put("mibps", String.format(Locale.ROOT, "%.1f", bytes / 1048576.0 / (nanos / 1e9)));
         kv.put("cpuSeconds", secs(m.processCpu));
         kv.put("callerCpuSeconds", secs(m.callerCpu));
-        kv.put("mdcHelperCpuSeconds", secs(m.helperCpu));
+        kv.put("helperCpuSeconds", secs(m.helperCpu));
         kv.put("otherCpuSeconds", m.otherCpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", m.otherCpu));
+        kv.put("jitSeconds", secs(m.jitMillis * 1_000_000L));
         return kv;
     }
 
@@ -334,22 +407,23 @@ public final class CryptoBench {
         SecretKeySpec spec = new SecretKeySpec(key, "AES");
         for (int round = 0; round < 3; round++) {
             List<Map<String, Object>> lines = new ArrayList<>();
+            // The engine's call shapes: 16 KiB update calls; the CBC chain is initialised once.
             Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
             ecb.init(Cipher.ENCRYPT_MODE, spec);
-            lines.add(block("aes256-ecb-64k (decrypt keystream)", bytes, () -> {
+            lines.add(block("aes256-ecb-16k (decryption keystream, split over both threads)", bytes, () -> {
                 for (int p = 0; p < passes; p++) {
-                    for (int off = 0; off < data.length; off += 65536) {
-                        ecb.doFinal(data, off, 65536, out, 0);
+                    for (int off = 0; off < data.length; off += 16384) {
+                        ecb.update(data, off, 16384, out, 0);
                     }
                 }
             }));
             Cipher cbc = Cipher.getInstance("AES/CBC/NoPadding", "SunJCE");
             byte[] iv = new byte[16];
-            lines.add(block("aes256-cbc-64k (encrypt keystream)", bytes, () -> {
+            cbc.init(Cipher.ENCRYPT_MODE, spec, new IvParameterSpec(iv));
+            lines.add(block("aes256-cbc-16k-chained (encryption keystream, serial)", bytes, () -> {
                 for (int p = 0; p < passes; p++) {
-                    for (int off = 0; off < data.length; off += 65536) {
-                        cbc.init(Cipher.ENCRYPT_MODE, spec, new IvParameterSpec(iv));
-                        cbc.doFinal(data, off, 65536, out, 0);
+                    for (int off = 0; off < data.length; off += 16384) {
+                        cbc.update(data, off, 16384, out, 0);
                     }
                 }
             }));
@@ -363,13 +437,21 @@ public final class CryptoBench {
                 }
             }));
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            lines.add(block("sha1-64k (MDC)", bytes, () -> {
+            lines.add(block("sha1-16k (MDC)", bytes, () -> {
                 for (int p = 0; p < passes; p++) {
-                    for (int off = 0; off < data.length; off += 65536) {
-                        sha1.update(data, off, 65536);
+                    for (int off = 0; off < data.length; off += 16384) {
+                        sha1.update(data, off, 16384);
                     }
                 }
                 sha1.digest();
+            }));
+            byte[] window = Arrays.copyOf(data, 65536);
+            lines.add(block("xor-64k (one index for both arrays, as in the engine)", bytes, () -> {
+                for (int p = 0; p < passes; p++) {
+                    for (int off = 0; off < data.length; off += 65536) {
+                        xor(out, window);
+                    }
+                }
             }));
             long d0 = S2k.derivations();
             lines.add(block("s2k-derive-count-255 (x1, SHA-256 of 65,011,712 bytes)", 65011712L, () -> {
@@ -416,6 +498,13 @@ public final class CryptoBench {
         }
     }
 
+    /** x[i] ^= y[i] over 64 KiB: one index for both arrays, like the engine's XOR, which C2 vectorizes. */
+    private static void xor(byte[] x, byte[] y) {
+        for (int i = 0; i < 65536; i++) {
+            x[i] = (byte) (x[i] ^ y[i]);
+        }
+    }
+
     private interface Body {
         void run() throws Exception;
     }
@@ -433,7 +522,7 @@ public final class CryptoBench {
         kv.put("mibps", String.format(Locale.ROOT, "%.1f", bytes / 1048576.0 / ((t1 - t0) / 1e9)));
         kv.put("cpuSeconds", secs(m.processCpu));
         kv.put("callerCpuSeconds", secs(m.callerCpu));
-        kv.put("mdcHelperCpuSeconds", secs(m.helperCpu));
+        kv.put("helperCpuSeconds", secs(m.helperCpu));
         kv.put("otherCpuSeconds", m.otherCpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", m.otherCpu));
         return kv;
     }
@@ -441,7 +530,7 @@ public final class CryptoBench {
     // ---------------------------------------------------------------------------------------
     // measurement helpers
 
-    /** CPU of this process, of the calling thread, of the engine's MDC helpers, and of other processes. */
+    /** CPU of this process, of the calling thread, of the engine's helper threads, and of other processes. */
     private static final class Meter {
         private long process0;
         private long caller0;
@@ -451,9 +540,12 @@ public final class CryptoBench {
         long callerCpu;
         long helperCpu;
         double otherCpu;
+        private long jit0;
+        long jitMillis;
 
         static Meter start() {
             Meter m = new Meter();
+            m.jit0 = jitMillis();
             m.helpers0 = helperCpu();
             m.busy0 = busySeconds();
             m.process0 = processCpuNanos();
@@ -463,6 +555,7 @@ public final class CryptoBench {
 
         void stop() {
             callerCpu = THREADS.getCurrentThreadCpuTime() - caller0;
+            jitMillis = jitMillis() - jit0;
             processCpu = processCpuNanos() - process0;
             double busy1 = busySeconds();
             Map<Long, Long> helpers1 = helperCpu();
@@ -476,11 +569,17 @@ public final class CryptoBench {
         private static Map<Long, Long> helperCpu() {
             Map<Long, Long> cpu = new HashMap<>();
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("wlj-openpgp-mdc-")) {
+                if (t.getName().startsWith("wlj-openpgp-helper-")) {
                     cpu.put(t.getId(), THREADS.getThreadCpuTime(t.getId()));
                 }
             }
             return cpu;
+        }
+
+        /** JIT compilation time so far (the compiler threads compete with the engine for the cores). */
+        private static long jitMillis() {
+            java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
         }
 
         private static long processCpuNanos() {

@@ -50,6 +50,7 @@ public final class DecryptingInputStream extends InputStream {
 
     private InputStream source;       // the packet stream (binary, or de-armored)
     private InputStream literal;      // the literal data packet's content
+    private SeipdInputStream seipdPlain; // closed with this stream: stops its helper thread, wipes its buffers
     private final Deque<InputStream> levels = new ArrayDeque<>(); // plaintext, then decompressed layers
     private boolean opened;
     private boolean finished;
@@ -202,6 +203,7 @@ public final class DecryptingInputStream extends InputStream {
         } finally {
             Arrays.fill(sessionKey.key, (byte) 0);
         }
+        seipdPlain = plain;
         levels.push(plain);
         literal = openLiteral(plain, sessionKey.fromPassphrase);
     }
@@ -508,6 +510,12 @@ public final class DecryptingInputStream extends InputStream {
             }
         }
         levels.clear();
-        guarded.close();
+        try {
+            if (seipdPlain != null) {
+                seipdPlain.close();
+            }
+        } finally {
+            guarded.close();
+        }
     }
 }
