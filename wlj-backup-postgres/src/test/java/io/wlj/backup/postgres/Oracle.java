@@ -25,8 +25,11 @@ final class Oracle {
     }
 
     static String schema(TestDatabase db, boolean withPrivileges) throws Exception {
-        if (db.serverMajorVersion() > pgDumpMajor()) {
+        if (!io.wlj.backup.testkit.PgTools.canDump(db.serverMajorVersion())) {
             return "";
+        }
+        if (!withPrivileges) {
+            return io.wlj.backup.testkit.PgTools.dumpSchema(db);
         }
         List<String> command = new ArrayList<>(List.of("pg_dump", "--schema-only", "-h", db.host(), "-p",
                 String.valueOf(db.port()), "-U", db.user(), "-d", db.name()));
@@ -73,13 +76,6 @@ final class Oracle {
         return sb.toString().replaceAll("/[a-z_0-9]+", "/GRANTOR");
     }
 
-    static int pgDumpMajor() throws Exception {
-        Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)").matcher(out);
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
 
     static Map<String, String> data(TestDatabase db) throws Exception {
         Map<String, String> result = new TreeMap<>();
@@ -109,14 +105,4 @@ final class Oracle {
         return result;
     }
 
-    static void psql(TestDatabase db, Path script) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", db.host(), "-p", String.valueOf(db.port()),
-                "-U", db.user(), "-d", db.name(), "-f", script.toString());
-        pb.environment().put("PGPASSWORD", db.password());
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-    }
 }
