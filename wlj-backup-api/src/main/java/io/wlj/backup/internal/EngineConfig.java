@@ -95,6 +95,11 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
         }
     }
 
+    /** The same settings with only {@code source} to back up (for a restore's safety backup). */
+    public EngineConfig withOnlySource(BackupSource source) {
+        return new EngineConfig(repository, List.of(source), stages, gates, listeners, parallelism, signer);
+    }
+
     /** Delivers events to every listener; a failing listener is logged, never fatal. */
     public Events events() {
         return event -> {
@@ -110,6 +115,11 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
 
     /** Runs the gates of {@code stage}; a FAIL throws after every gate of the stage has run. */
     public List<GateResult> runGates(Stage stage, Manifest manifest, ProgressMonitor progress) {
+        return runGates(stage, manifest, progress, null);
+    }
+
+    /** As {@link #runGates(Stage, Manifest, ProgressMonitor)}, with a restore's connection for the gates to see. */
+    public List<GateResult> runGates(Stage stage, Manifest manifest, ProgressMonitor progress, java.sql.Connection connection) {
         List<GateResult> results = new ArrayList<>();
         GateContext context = new GateContext() {
             @Override
@@ -130,6 +140,11 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
             @Override
             public ProgressMonitor progress() {
                 return progress;
+            }
+
+            @Override
+            public Optional<java.sql.Connection> connection() {
+                return Optional.ofNullable(connection);
             }
         };
         for (ValidationGate gate : gates.getOrDefault(stage, List.of())) {

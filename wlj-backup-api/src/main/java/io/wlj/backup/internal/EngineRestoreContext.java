@@ -62,6 +62,18 @@ public final class EngineRestoreContext implements RestoreContext {
     }
 
     @Override
+    public List<GateResult> runGates(Stage stage, java.sql.Connection connection) {
+        return config.runGates(stage, manifest, progress, connection);
+    }
+
+    @Override
+    public io.wlj.backup.BackupId safetyBackup(io.wlj.backup.spi.BackupSource source) {
+        java.util.Objects.requireNonNull(source, "source");
+        Map<String, String> labels = Map.of("kind", "pre-restore", "restore-of", manifest.id().value());
+        return new BackupRun(config.withOnlySource(source), labels, progress).run().id();
+    }
+
+    @Override
     public RepositoryLock lockRepository(String purpose) {
         return config.repository().lock(LockMode.SHARED, purpose);
     }

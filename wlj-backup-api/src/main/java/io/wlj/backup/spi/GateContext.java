@@ -16,4 +16,13 @@ public interface GateContext {
     BackupRepository repository();
 
     ProgressMonitor progress();
+
+    /**
+     * For gates that run inside a restore into a database ({@link Stage#AFTER_RESTORE_BEFORE_COMMIT}):
+     * the restore's own connection, inside its open transaction, so the gate sees what is about
+     * to be committed. Gates must not commit, roll back or close it. Empty everywhere else.
+     */
+    default Optional<java.sql.Connection> connection() {
+        return Optional.empty();
+    }
 }

@@ -38,6 +38,20 @@ public interface RestoreContext {
     /** Runs the gates of {@code stage}; a failing gate throws {@link io.wlj.backup.GateFailedException}. */
     List<GateResult> runGates(Stage stage);
 
+    /**
+     * Runs the gates of {@code stage} with the target's connection visible to them through
+     * {@link GateContext#connection()}; a failing gate throws {@link io.wlj.backup.GateFailedException}.
+     */
+    List<GateResult> runGates(Stage stage, java.sql.Connection connection);
+
+    /**
+     * Backs up {@code source} (the restore's target as it is now) into the same repository, with
+     * the same codecs and encryption, and seals it before anything is changed. The backup
+     * carries the labels {@code kind=pre-restore} and {@code restore-of=<the backup restored>}.
+     * Fails, and the restore must not go on, when the backup cannot be sealed.
+     */
+    io.wlj.backup.BackupId safetyBackup(BackupSource source);
+
     /** Takes the repository's shared lock, so that no prune removes the backup while it is read. */
     RepositoryLock lockRepository(String purpose);
 

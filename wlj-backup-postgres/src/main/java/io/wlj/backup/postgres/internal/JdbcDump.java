@@ -101,7 +101,9 @@ public final class JdbcDump {
         LOG.debug("Locked {} relations in {} ms, read the schema in {} ms, the data in {} ms", scope.relations.size(),
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         Toc toc = new Toc(Toc.FORMAT_VERSION, Sql.value(leader, "SHOW server_version"), version, db[0], db[1], db[2], db[3],
-                source.scope().name(), entries, tables, sequences, largeObjects, largeObjectCount, unsupported);
+                source.scope().name(), entries, tables, sequences, largeObjects, largeObjectCount, unsupported,
+                scope.filtered(source.includeTables(), source.excludeTables()) || !source.includeSchemas().isEmpty()
+                        || !source.excludeSchemas().isEmpty());
         if (source.scope() != Scope.DATA_ONLY) {
             try (OutputStream out = context.newArtifact(SqlScripts.PRE_DATA, "sql")) {
                 SqlScripts.preData(toc, out);

@@ -22,10 +22,13 @@ import java.util.List;
  * @param largeObjects       artifact holding large objects (one SQL statement per line), or null
  * @param largeObjectCount   how many large objects it holds
  * @param unsupported        objects that exist in the source but are not in this backup, by name
+ * @param partial            true when schema or table patterns left part of the database out
+ *                           (absent, so false, in backups made before it was recorded)
  */
 public record Toc(int formatVersion, String serverVersion, int serverVersionNum, String database, String encoding,
                   String collate, String ctype, String scope, List<Entry> entries, List<TableData> tables,
-                  List<SequenceValue> sequences, String largeObjects, long largeObjectCount, List<String> unsupported) {
+                  List<SequenceValue> sequences, String largeObjects, long largeObjectCount, List<String> unsupported,
+                  boolean partial) {
     public static final int FORMAT_VERSION = 1;
     public static final String ARTIFACT = "toc";
 
@@ -55,6 +58,44 @@ public record Toc(int formatVersion, String serverVersion, int serverVersionNum,
     public record TableData(String schema, String name, String copy, String artifact, long rows, long bytes) {
         public String qualifiedName() {
             return schema + "." + name;
+        }
+
+        /** The columns its rows hold, in order, from the COPY line (which quotes every identifier). */
+        public List<String> columns() {
+            String prefix = "COPY " + Sql.ident(schema) + "." + Sql.ident(name);
+            String suffix = " FROM stdin;";
+            if (!copy.startsWith(prefix) || !copy.endsWith(suffix)) {
+                throw new IllegalStateException("unexpected COPY line for " + qualifiedName());
+            }
+            String list = copy.substring(prefix.length(), copy.length() - suffix.length()).strip();
+            List<String> names = new java.util.ArrayList<>();
+            if (list.isEmpty()) {
+                return names;
+            }
+            int i = 1; // after '('
+            while (i < list.length() - 1) {
+                if (list.charAt(i) != '"') {
+                    i++;
+                    continue;
+                }
+                StringBuilder n = new StringBuilder();
+                i++;
+                while (true) {
+                    char ch = list.charAt(i);
+                    if (ch == '"' && i + 1 < list.length() && list.charAt(i + 1) == '"') {
+                        n.append('"');
+                        i += 2;
+                    } else if (ch == '"') {
+                        i++;
+                        break;
+                    } else {
+                        n.append(ch);
+                        i++;
+                    }
+                }
+                names.add(n.toString());
+            }
+            return names;
         }
     }
 

@@ -1,0 +1,117 @@
+package io.wlj.backup.postgres.internal;
+
+import io.wlj.backup.IntegrityException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/** The pieces of loading a whole JDBC-engine backup that a new database and an in-place replace share. */
+final class DumpLoader {
+    private DumpLoader() {
+    }
+
+    /** Runs one schema entry; a failure names the object. */
+    static void run(Connection c, Toc.Entry e) throws SQLException {
+        try {
+            Sql.execute(c, e.sql());
+        } catch (SQLException ex) {
+            throw new SQLException("creating " + e.kind().toLowerCase(Locale.ROOT) + " "
+                    + (e.schema() == null ? "" : e.schema() + ".") + e.name() + ": " + Failures.describe(ex), ex.getSQLState(), ex);
+        }
+    }
+
+    static int preData(Connection c, Toc toc) throws SQLException {
+        int n = 0;
+        for (Toc.Entry e : toc.entries()) {
+            if (e.section() == Toc.Section.PRE_DATA) {
+                run(c, e);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Loads one data artifact's tables with COPY, checking each table's row count against the
+     * table of contents, and reads the artifact to its end so its checksums are proven.
+     */
+    static long loadArtifact(CopyManager copy, StoredDump dump, String artifact, List<Toc.TableData> tables)
+            throws SQLException, IOException {
+        long rows = 0;
+        try (InputStream in = dump.open(artifact)) {
+            CopyBlockReader reader = new CopyBlockReader(in);
+            for (Toc.TableData t : tables) {
+                String header = reader.nextHeader();
+                while (header != null && header.startsWith("SET ")) {
+                    header = reader.nextHeader(); // the preamble that makes the artifact a psql script on its own
+                }
+                if (!t.copy().equals(header)) {
+                    throw new IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
+                            + t.qualifiedName() + " where its table of contents says it does.");
+                }
+                String sql = header.substring(0, header.length() - " FROM stdin;".length()) + " FROM STDIN";
+                CopyIn copyIn = copy.copyIn(sql);
+                try {
+                    reader.copyRows(copyIn::writeToCopy);
+                    long loaded = copyIn.endCopy();
+                    if (loaded != t.rows()) {
+                        throw new IntegrityException(artifact, "Table " + t.qualifiedName() + " got " + loaded
+                                + " rows where the backup recorded " + t.rows() + ".");
+                    }
+                    rows += loaded;
+                } catch (SQLException | IOException | RuntimeException e) {
+                    if (copyIn.isActive()) {
+                        try {
+                            copyIn.cancelCopy();
+                        } catch (SQLException ignored) {
+                            // the connection's work is rolled back or dropped with it
+                        }
+                    }
+                    if (e instanceof SQLException se) {
+                        throw new SQLException("loading table " + t.qualifiedName() + ": " + Failures.describe(se), se.getSQLState(), se);
+                    }
+                    throw e;
+                }
+            }
+            if (reader.nextHeader() != null) {
+                throw new IntegrityException(artifact, "The data artifact " + artifact + " holds more than its table of contents lists.");
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return rows;
+    }
+
+    static void sequences(Connection c, Toc toc) throws SQLException {
+        for (Toc.SequenceValue s : toc.sequences()) {
+            Sql.execute(c, s.sql());
+        }
+    }
+
+    static void largeObjects(Connection c, StoredDump dump) throws SQLException, IOException {
+        if (dump.toc().largeObjects() == null) {
+            return;
+        }
+        try (InputStream in = dump.open(dump.toc().largeObjects());
+             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (!line.isEmpty()) {
+                    Sql.execute(c, line);
+                }
+            }
+        }
+    }
+
+    static List<Toc.Entry> postData(Toc toc) {
+        return toc.entries().stream().filter(e -> e.section() == Toc.Section.POST_DATA).toList();
+    }
+}

@@ -1,0 +1,141 @@
+package io.wlj.backup.postgres.internal;
+
+import io.wlj.backup.BackupEvent;
+import io.wlj.backup.BackupException;
+import io.wlj.backup.ErrorCode;
+import io.wlj.backup.GateFailedException;
+import io.wlj.backup.GateResult;
+import io.wlj.backup.IntegrityException;
+import io.wlj.backup.RestoreFailedException;
+import io.wlj.backup.RestoreReport;
+import io.wlj.backup.spi.RestoreContext;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The steps of one restore plan: what {@code describe()} prints, and, while executing, which ran,
+ * how long each took, the tables and gate results so far, and where a failure stopped it. Each
+ * step announces itself with a {@link BackupEvent.Type#RESTORE_STEP} event whose subject is the
+ * step's key, before it starts.
+ */
+final class RestoreSteps {
+    /** A planned step: a short key for reports and events, and the sentence {@code describe()} prints. */
+    record Planned(String key, String description) {
+    }
+
+    @FunctionalInterface
+    interface Work {
+        String run() throws SQLException, java.io.IOException;
+    }
+
+    private final RestoreContext context;
+    private final List<Planned> planned = new ArrayList<>();
+    private final List<RestoreReport.Step> done = Collections.synchronizedList(new ArrayList<>());
+    private final List<RestoreReport.TableResult> tables = Collections.synchronizedList(new ArrayList<>());
+    private final List<GateResult> gates = Collections.synchronizedList(new ArrayList<>());
+    final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    private Optional<io.wlj.backup.BackupId> safetyBackup = Optional.empty();
+    private String current;
+    private final Instant start = Instant.now();
+
+    RestoreSteps(RestoreContext context) {
+        this.context = context;
+    }
+
+    void plan(String key, String description) {
+        planned.add(new Planned(key, description));
+    }
+
+    List<Planned> planned() {
+        return List.copyOf(planned);
+    }
+
+    List<String> descriptions() {
+        return planned.stream().map(Planned::description).toList();
+    }
+
+    /** Runs a planned step (or an unplanned one, such as a rollback), recording its timing and detail. */
+    void run(String key, Work work) throws SQLException, java.io.IOException {
+        current = key;
+        context.emit(BackupEvent.Type.RESTORE_STEP, key, "Restore step '" + key + "' started");
+        if (context.progress().isCancelled()) {
+            throw new BackupException(ErrorCode.CANCELLED, "The restore was cancelled before step '" + key + "'.");
+        }
+        Instant t = Instant.now();
+        String detail = work.run();
+        done.add(new RestoreReport.Step(key, detail, Duration.between(t, Instant.now())));
+        current = null;
+    }
+
+    void table(RestoreReport.TableResult result) {
+        tables.add(result);
+    }
+
+    void gates(List<GateResult> results) {
+        gates.addAll(results);
+    }
+
+    void safetyBackup(io.wlj.backup.BackupId id) {
+        safetyBackup = Optional.of(id);
+    }
+
+    Optional<io.wlj.backup.BackupId> safetyBackup() {
+        return safetyBackup;
+    }
+
+    RestoreReport report(String rollback) {
+        return new RestoreReport(context.manifest().id(), done, tables, gates, warnings, safetyBackup, rollback,
+                Duration.between(start, Instant.now()));
+    }
+
+    List<String> auditSteps() {
+        return done.stream().map(s -> s.name() + ": " + s.detail()).toList();
+    }
+
+    /**
+     * The exception a failed execution throws: the cause as one sentence (plus {@code after}, what
+     * was done to put the target back), the steps that ran, the one that stopped it and those that
+     * never ran.
+     */
+    RestoreFailedException failure(Exception e, String what, String after) {
+        if (e instanceof RestoreFailedException rf) {
+            return rf;
+        }
+        BackupException cause;
+        if (e instanceof GateFailedException gf) {
+            gates.addAll(gf.results().stream().filter(r -> !gates.contains(r)).toList());
+            cause = new BackupException(gf.code(), gf.getMessage() + " " + after, gf);
+        } else if (e instanceof IntegrityException ie) {
+            cause = new IntegrityException(ie.artifact(), ie.getMessage() + " " + after);
+        } else if (e instanceof BackupException be) {
+            cause = new BackupException(be.code(), be.getMessage() + " " + after, be);
+        } else {
+            String text = e instanceof SQLException se ? Failures.describe(se) : String.valueOf(e.getMessage());
+            ErrorCode code = e instanceof SQLException se && se.getSQLState() != null && se.getSQLState().startsWith("08")
+                    ? ErrorCode.SOURCE_FAILED : ErrorCode.IO;
+            cause = new BackupException(code, what + " failed" + (current == null ? "" : " at step '" + current + "'") + ": "
+                    + text + ". " + after, e);
+        }
+        String stopped = current == null ? "" : current;
+        List<String> notRun = new ArrayList<>();
+        boolean after2 = false;
+        for (Planned p : planned) {
+            if (after2) {
+                notRun.add(p.key());
+            }
+            if (p.key().equals(stopped)) {
+                after2 = true;
+            }
+        }
+        if (stopped.isEmpty()) {
+            List<String> ran = done.stream().map(RestoreReport.Step::name).toList();
+            planned.stream().map(Planned::key).filter(k -> !ran.contains(k)).forEach(notRun::add);
+        }
+        return new RestoreFailedException(cause, report(""), stopped, notRun);
+    }
+}
