@@ -83,11 +83,23 @@ public final class BackupSystem {
         return config.repository().list();
     }
 
-    /** The newest sealed backup, if any. */
+    /**
+     * The newest sealed backup, if any, leaving out the safety backups restores take of their
+     * target (labelled {@code kind=pre-restore}): "the latest backup" is the newest one that was
+     * asked for, not the partial snapshot a restore took a moment ago. Those are restored by id.
+     */
     public Optional<ManifestHeader> latest() {
         List<ManifestHeader> all = list();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (!PRE_RESTORE.equals(all.get(i).labels().get("kind"))) {
+                return Optional.of(all.get(i));
+            }
+        }
+        return Optional.empty();
     }
+
+    /** The {@code kind} label of a restore's safety backup. */
+    public static final String PRE_RESTORE = "pre-restore";
 
     /** The newest sealed backup, or a NOT_FOUND failure saying the repository has none. */
     public BackupId requireLatest() {

@@ -63,8 +63,11 @@ class DatabaseRestoreSafetyTest {
         String name = server.uniqueDatabaseName("damaged");
         RestorePlan plan = system.restore(result.id()).to(target(name)).plan();
         assertThat(server.databaseExists(name)).as("planning touches nothing").isFalse();
-        assertThatThrownBy(plan::execute).isInstanceOfSatisfying(IntegrityException.class, e -> {
-            assertThat(e.artifact()).isEqualTo(data.file());
+        assertThatThrownBy(plan::execute).isInstanceOfSatisfying(io.wlj.backup.RestoreFailedException.class, e -> {
+            assertThat(e.getCause()).isInstanceOfSatisfying(IntegrityException.class, ie -> assertThat(ie.artifact()).isEqualTo(data.file()));
+            assertThat(e.code()).isEqualTo(ErrorCode.INTEGRITY);
+            assertThat(e.stoppedAt()).isEqualTo("data");
+            assertThat(e.notRun()).contains("post-data", "verify");
             assertThat(e.getMessage()).contains("dropped again");
         });
         assertThat(server.databaseExists(name)).isFalse();

@@ -177,8 +177,6 @@ public final class LiveTablesPlan implements RestorePlan {
         if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
             steps.plan("gates-before", "Run gates before touching the target: " + String.join(", ", context.gateNames(Stage.BEFORE_RESTORE)));
         }
-        steps.plan("safety-backup", "Back up the current contents of the " + s.order().size() + " affected table(s) into the repository "
-                + "(labelled kind=pre-restore), so this restore can be undone after it commits");
         long rows = s.tables().stream().mapToLong(Toc.TableData::rows).sum() + s.parentSources().stream().mapToLong(Toc.TableData::rows).sum();
         long artifacts = new java.util.HashSet<>(s.order().stream().map(s::table).map(Toc.TableData::artifact).toList()).size();
         steps.plan("stage", "Begin one transaction on " + settings.database() + "; read " + s.order().size() + " table(s), " + rows
@@ -193,6 +191,9 @@ public final class LiveTablesPlan implements RestorePlan {
         } else {
             steps.plan("select", "Check that every row's parent rows exist in the target or in this restore");
         }
+        steps.plan("safety-backup", "Back up the current contents of the " + s.order().size() + " affected table(s) into the repository "
+                + "(labelled kind=pre-restore; separate connections, which see the rows as they are before this restore changes any), "
+                + "so this restore can be undone after it commits");
         StringBuilder apply = new StringBuilder();
         for (String n : s.order()) {
             Toc.TableData t = s.table(n);
@@ -263,11 +264,6 @@ public final class LiveTablesPlan implements RestorePlan {
                     return "passed";
                 });
             }
-            steps.run("safety-backup", () -> {
-                BackupId id = context.safetyBackup(safetySource());
-                steps.safetyBackup(id);
-                return "sealed backup " + id;
-            });
             Connection tx = connections.open();
             c = tx;
             tx.setAutoCommit(false);
@@ -277,6 +273,7 @@ public final class LiveTablesPlan implements RestorePlan {
             Map<String, TableStaging.Staged> staged = new LinkedHashMap<>();
             steps.run("stage", () -> {
                 if (replace) {
+                    // EXCLUSIVE: others may still read (the safety backup does), but no one writes until we commit.
                     for (String n : s.order()) {
                         Sql.execute(tx, "LOCK TABLE " + s.catalog().tables.get(n).sql() + " IN EXCLUSIVE MODE");
                     }
@@ -288,6 +285,11 @@ public final class LiveTablesPlan implements RestorePlan {
             });
             Map<String, String> selections = new LinkedHashMap<>();
             steps.run("select", () -> select(tx, s, staged, selections));
+            steps.run("safety-backup", () -> {
+                BackupId id = context.safetyBackup(safetySource());
+                steps.safetyBackup(id);
+                return "sealed backup " + id;
+            });
             steps.run("apply", () -> apply(tx, s, staged, selections));
             steps.run("constraints", () -> {
                 try {
