@@ -192,7 +192,7 @@ final class DemoCommand implements Callable<Integer> {
             encrypted(work, original);
 
             out.println();
-            out.println("Coming next: restore plans down to a single row, gates and drills, and retention.");
+            out.println("Coming next: more gates, restore drills and health monitoring, and retention.");
         }
     }
 
@@ -219,6 +219,32 @@ final class DemoCommand implements Callable<Integer> {
         }
         detail("Every table of wlj_restored has the rows the database had at backup time, journal entries included ("
                 + counts.get("journal_journalentry") + ").");
+
+        PostgresDatabase live = PostgresDatabase.url(pg.getJdbcUrl("postgres", "postgres"));
+        RestorePlan tablePlan = backups.restore(id).to(PostgresTarget.tables(live, "journal_journalentry")).plan();
+        say("Now the live database itself: only the emptied table is put back, in one transaction. The plan:");
+        tablePlan.describe().lines().forEach(this::detail);
+        RestoreReport tableReport = tablePlan.execute();
+        long back = Long.parseLong(scalar(db, "SELECT count(*) FROM journal_journalentry"));
+        require(back == counts.get("journal_journalentry"), "the journal table has " + back + " rows after the table restore");
+        detail("journal_journalentry has its " + back + " rows again; gates " + tableReport.gates().stream()
+                .map(g -> g.gate() + "=" + g.status()).toList() + "; the state before was sealed as safety backup "
+                + tableReport.safetyBackup().map(Object::toString).orElse("?") + ".");
+
+        say("A smaller accident: someone deletes one day of journal entries (2025-03-14).");
+        try (java.sql.Statement st = db.createStatement()) {
+            st.execute("DELETE FROM journal_journalentry WHERE entry_date = '2025-03-14'");
+        }
+        RestorePlan rowPlan = backups.restore(id).to(PostgresTarget.tables(live)
+                .where("journal_journalentry", "entry_date = '2025-03-14'").withParents(true)).plan();
+        say("Restoring just those rows, merged into the live table (existing rows kept, missing parents restored too):");
+        RestoreReport rowReport = rowPlan.execute();
+        back = Long.parseLong(scalar(db, "SELECT count(*) FROM journal_journalentry"));
+        require(back == counts.get("journal_journalentry"), "the journal table has " + back + " rows after the row restore");
+        for (RestoreReport.TableResult t : rowReport.tables()) {
+            detail(t.table() + ": " + t.rows() + " row(s) selected from the backup, " + t.inserted() + " inserted, " + t.skipped()
+                    + " already there.");
+        }
         Path sql = work.resolve("wlj-db.sql");
         try (java.io.OutputStream o = Files.newOutputStream(sql)) {
             backups.restore(id).to(SqlScriptTarget.to(o)).plan().execute();
