@@ -184,4 +184,54 @@ class RestoreModesTest {
                 .isInstanceOfSatisfying(BackupException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INPUT))
                 .hasMessageContaining("cycle").hasMessageContaining("cyc_a").hasMessageContaining("cyc_b");
     }
+    @Test
+    void swapWithLiveSessionsNeedsPermissionToEndThem() throws Exception {
+        TestDatabase live = server.createDatabase(server.uniqueDatabaseName("live"));
+        sql(live, schemaPart() + dataPart() + "; INSERT INTO audit_log VALUES (now(), 'after the backup')");
+        DataSnapshot liveBefore = DataSnapshot.of(live);
+        java.util.List<String> databasesBefore = databases();
+        try (Connection app = live.connect()) {
+            assertThatThrownBy(() -> system.restore(backup.id()).to(PostgresTarget.swap(db(live))).plan().execute())
+                    .isInstanceOfSatisfying(io.wlj.backup.RestoreFailedException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.TARGET_NOT_EMPTY);
+                        assertThat(e.getMessage()).contains("1 other session").contains("terminate");
+                    });
+            assertThat(app.isValid(5)).as("the application's session was left alone").isTrue();
+            assertThat(databases()).isEqualTo(databasesBefore);
+            assertThat(DataSnapshot.of(live).diff(liveBefore)).isEmpty();
+
+            RestoreReport report = system.restore(backup.id()).to(PostgresTarget.swap(db(live)).terminateSessions(true)).plan().execute();
+            assertThat(report.steps()).filteredOn(st -> st.name().equals("sessions")).singleElement()
+                    .satisfies(st -> assertThat(st.detail()).startsWith("1 session(s) terminated"));
+            assertThat(app.isValid(5)).as("the application's session was ended").isFalse();
+        }
+        assertThat(DataSnapshot.of(live).diff(atBackup)).isEmpty();
+        assertThat(count(live, "SELECT count(*) FROM pg_database WHERE NOT datallowconn AND datname LIKE '" + live.name() + "%'"))
+                .as("both databases accept connections again").isZero();
+    }
+
+    @Test
+    void selfReferencesAndCyclesAreReplacedInOneTransaction() throws Exception {
+        TestDatabase live = server.createDatabase(server.uniqueDatabaseName("live"));
+        sql(live, schemaPart() + dataPart() + "; UPDATE org_employee SET manager_id = NULL WHERE id > 20; DELETE FROM org_employee WHERE id > 30;"
+                + " UPDATE cyc_b SET a_id = NULL; DELETE FROM cyc_a WHERE id > 5; UPDATE cyc_a SET b_id = 1;"
+                + " INSERT INTO org_employee VALUES (99, 99, 'own manager')");
+        RestoreReport report = system.restore(backup.id()).to(PostgresTarget.tables(db(live), "org_employee", "cyc_*")).plan().execute();
+        assertThat(report.tables()).extracting(RestoreReport.TableResult::table)
+                .containsExactlyInAnyOrder("public.org_employee", "public.cyc_a", "public.cyc_b");
+        assertThat(DataSnapshot.of(live).diff(atBackup)).as("the three tables are as backed up, the rest was equal already").isEmpty();
+        assertThat(report.tables()).filteredOn(t -> t.table().equals("public.org_employee")).singleElement()
+                .satisfies(t -> assertThat(t.deleted()).isEqualTo(1));
+    }
+
+    java.util.List<String> databases() throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = source.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database ORDER BY 1")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
 }
