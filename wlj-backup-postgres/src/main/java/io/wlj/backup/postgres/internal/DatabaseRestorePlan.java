@@ -106,14 +106,15 @@ public final class DatabaseRestorePlan implements RestorePlan {
         if (toc.tables().size() > 50) {
             tables.append("\n       ... and ").append(toc.tables().size() - 50).append(" more table(s)");
         }
+        long builds = toc.entries().stream().filter(Toc.Entry::parallel).count();
         steps.plan("data", "Load " + toc.tables().size() + " table(s), " + rows + " row(s), from " + dump.dataByArtifact().size()
-                + " data artifact(s) on " + settings.jobs() + " connection(s), checking each table's row count and each artifact's checksums:"
-                + tables);
+                + " data artifact(s) on " + settings.jobs() + " connection(s), checking each table's row count and each artifact's checksums; "
+                + "build " + builds + " index(es) and primary/unique/exclusion constraint(s) as soon as their table is loaded "
+                + "(maintenance_work_mem " + settings.maintenanceWorkMem() + "):" + tables);
         steps.plan("sequences", "Set " + toc.sequences().size() + " sequence value(s)"
                 + (toc.largeObjects() != null ? " and load " + toc.largeObjectCount() + " large object(s)" : ""));
-        steps.plan("post-data", "Build " + post + " index(es), constraint(s), trigger(s) and other post-data object(s) ("
-                + toc.entries().stream().filter(Toc.Entry::parallel).count() + " in parallel, maintenance_work_mem "
-                + settings.maintenanceWorkMem() + ")");
+        steps.plan("post-data", "Create the other " + (post - builds) + " post-data object(s) (foreign keys, triggers, rules, "
+                + "policies...) in one transaction");
         List<String> gates = new ArrayList<>(List.of(RestoreChecks.ROW_COUNTS, RestoreChecks.FOREIGN_KEYS));
         gates.addAll(context.gateNames(Stage.AFTER_RESTORE_BEFORE_COMMIT));
         steps.plan("verify", "Run gates before " + (swap ? "the swap" : "keeping the database") + ": " + String.join(", ", gates));
@@ -203,13 +204,13 @@ public final class DatabaseRestorePlan implements RestorePlan {
                     Sql.execute(c, "COMMIT");
                     return n + " schema object(s) created";
                 });
-                steps.run("data", () -> toc.tables().size() + " table(s), " + loadData() + " row(s) loaded and checked");
+                steps.run("data", this::loadDataAndBuild);
                 steps.run("sequences", () -> {
                     DumpLoader.sequences(c, toc);
                     DumpLoader.largeObjects(c, dump);
                     return toc.sequences().size() + " sequence value(s), " + toc.largeObjectCount() + " large object(s)";
                 });
-                steps.run("post-data", () -> postData(c) + " object(s) built");
+                steps.run("post-data", () -> postData(c) + " object(s) created");
                 steps.run("verify", () -> {
                     List<GateResult> results = new ArrayList<>();
                     results.add(RestoreChecks.rowCountsLoaded(toc.tables().size(), toc.tables().stream().mapToLong(Toc.TableData::rows).sum()));
@@ -310,54 +311,107 @@ public final class DatabaseRestorePlan implements RestorePlan {
         }
     }
 
-    private long loadData() throws SQLException, IOException {
+    /**
+     * Loads the data artifacts (biggest first) on {@code jobs} connections and builds each table's
+     * indexes and primary/unique/exclusion constraints as soon as its rows are in, while other
+     * tables are still loading, as pg_restore's scheduler does. Builds whose table is not known
+     * (older backups, partitioned parents) wait until all data is in.
+     */
+    private String loadDataAndBuild() throws SQLException, IOException {
         Map<String, List<Toc.TableData>> byArtifact = dump.dataByArtifact();
-        ConcurrentLinkedQueue<Map.Entry<String, List<Toc.TableData>>> queue = new ConcurrentLinkedQueue<>();
+        java.util.ArrayDeque<Map.Entry<String, List<Toc.TableData>>> artifacts = new java.util.ArrayDeque<>();
         byArtifact.entrySet().stream().sorted((a, b) -> Long.compare(dump.artifact(b.getKey()).plainSize(),
-                dump.artifact(a.getKey()).plainSize())).forEach(queue::add);
-        AtomicLong rows = new AtomicLong();
+                dump.artifact(a.getKey()).plainSize())).forEach(artifacts::add);
+        java.util.Set<String> withData = new java.util.HashSet<>();
+        dump.toc().tables().forEach(t -> withData.add(t.qualifiedName()));
+        Map<String, List<Toc.Entry>> buildsByTable = new java.util.HashMap<>();
+        List<Toc.Entry> afterAll = new ArrayList<>();
+        for (Toc.Entry e : DumpLoader.postData(dump.toc())) {
+            if (e.parallel()) {
+                if (e.table() != null && withData.contains(e.table())) {
+                    buildsByTable.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e);
+                } else {
+                    afterAll.add(e);
+                }
+            }
+        }
+        java.util.ArrayDeque<Toc.Entry> ready = new java.util.ArrayDeque<>();
+        if (artifacts.isEmpty()) {
+            ready.addAll(afterAll);
+            buildsByTable.values().forEach(ready::addAll);
+        }
+        int[] artifactsLeft = {artifacts.size()};
+        int builds = afterAll.size() + buildsByTable.values().stream().mapToInt(List::size).sum();
+        Object lock = new Object();
         AtomicBoolean stop = new AtomicBoolean();
-        int workers = Math.max(1, Math.min(settings.jobs(), byArtifact.size()));
+        AtomicLong rows = new AtomicLong();
+        int workers = Math.max(1, Math.min(settings.jobs(), artifacts.size() + builds));
         Parallel.run(workers, "wlj-postgres-restore", worker -> {
             try (Connection c = restored.openForSchema()) {
                 Sql.execute(c, "SET synchronous_commit = off"); // the final post-data commit flushes it all
+                Sql.execute(c, "SET maintenance_work_mem = " + Sql.literal(settings.maintenanceWorkMem()));
                 CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-                Map.Entry<String, List<Toc.TableData>> next;
-                while (!stop.get() && (next = queue.poll()) != null) {
+                while (true) {
+                    Map.Entry<String, List<Toc.TableData>> artifact = null;
+                    Toc.Entry build = null;
+                    synchronized (lock) {
+                        while (!stop.get() && artifacts.isEmpty() && ready.isEmpty() && artifactsLeft[0] > 0) {
+                            lock.wait(); // another worker is loading the last artifacts; their builds follow
+                        }
+                        if (stop.get()) {
+                            return;
+                        }
+                        if (!artifacts.isEmpty()) {
+                            artifact = artifacts.poll();
+                        } else if (!ready.isEmpty()) {
+                            build = ready.poll();
+                        } else {
+                            return;
+                        }
+                    }
                     if (context.progress().isCancelled()) {
                         throw new BackupException(ErrorCode.CANCELLED, "The restore was cancelled.");
                     }
-                    rows.addAndGet(DumpLoader.loadArtifact(copy, dump, next.getKey(), next.getValue()));
+                    if (artifact != null) {
+                        rows.addAndGet(DumpLoader.loadArtifact(copy, dump, artifact.getKey(), artifact.getValue()));
+                        synchronized (lock) {
+                            for (Toc.TableData t : artifact.getValue()) {
+                                ready.addAll(buildsByTable.getOrDefault(t.qualifiedName(), List.of()));
+                            }
+                            if (--artifactsLeft[0] == 0) {
+                                ready.addAll(afterAll);
+                            }
+                            lock.notifyAll();
+                        }
+                    } else {
+                        DumpLoader.run(c, build);
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackupException(ErrorCode.CANCELLED, "Interrupted while restoring.");
             } catch (SQLException | IOException | RuntimeException e) {
-                stop.set(true); // the others stop after their current artifact; the database is dropped anyway
+                synchronized (lock) {
+                    stop.set(true); // the others stop after their current task; the database is dropped anyway
+                    lock.notifyAll();
+                }
                 throw e;
             }
         });
-        return rows.get();
+        return dump.toc().tables().size() + " table(s), " + rows.get() + " row(s) loaded and checked; " + builds
+                + " index(es) and constraint(s) built";
     }
 
-    private int postData(Connection c) throws SQLException, IOException {
-        List<Toc.Entry> post = DumpLoader.postData(dump.toc());
-        ConcurrentLinkedQueue<Toc.Entry> builds = new ConcurrentLinkedQueue<>(post.stream().filter(Toc.Entry::parallel).toList());
-        if (!builds.isEmpty()) {
-            Parallel.run(Math.max(1, Math.min(settings.jobs(), builds.size())), "wlj-postgres-restore", worker -> {
-                try (Connection w = restored.openForSchema()) {
-                    Sql.execute(w, "SET maintenance_work_mem = " + Sql.literal(settings.maintenanceWorkMem()));
-                    Toc.Entry e;
-                    while ((e = builds.poll()) != null) {
-                        DumpLoader.run(w, e);
-                    }
-                }
-            });
-        }
+    private int postData(Connection c) throws SQLException {
+        int n = 0;
         Sql.execute(c, "BEGIN");
-        for (Toc.Entry e : post) {
+        for (Toc.Entry e : DumpLoader.postData(dump.toc())) {
             if (!e.parallel()) {
                 DumpLoader.run(c, e);
+                n++;
             }
         }
         Sql.execute(c, "COMMIT");
-        return post.size();
+        return n;
     }
 }

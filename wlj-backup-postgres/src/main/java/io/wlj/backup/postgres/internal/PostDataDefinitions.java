@@ -51,6 +51,7 @@ final class PostDataDefinitions {
                         o.dependsOn.add(rel(rs.getLong(9)));
                     }
                     o.parallel = type == 'p' || type == 'u' || type == 'x';
+                    o.table = r.schema() + "." + r.name();
                     m.commentsGoTo(PG_CONSTRAINT, rs.getLong(1), o.key);
                     if (rs.getLong(6) != 0 && type != 'f') {
                         indexKey.put(rs.getLong(6), o.key);
@@ -79,6 +80,7 @@ final class PostDataDefinitions {
                         o.append(rs.getString(3) + ";");
                         o.dependsOn.add(rel(r.oid()));
                         o.parallel = true;
+                        o.table = r.schema() + "." + r.name();
                         m.commentsGoTo(PG_CLASS, index, o.key);
                         key = o.key;
                         indexKey.put(index, key);

@@ -78,6 +78,8 @@ final class RestoreSteps {
 
     void gates(List<GateResult> results) {
         gates.addAll(results);
+        results.stream().filter(r -> r.status() == GateResult.Status.WARN)
+                .forEach(r -> warnings.add("Gate '" + r.gate() + "' warns: " + r.evidence()));
     }
 
     void safetyBackup(io.wlj.backup.BackupId id) {

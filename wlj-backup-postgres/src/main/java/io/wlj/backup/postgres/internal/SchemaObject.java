@@ -14,6 +14,8 @@ final class SchemaObject {
     final StringBuilder sql = new StringBuilder();
     final Set<String> dependsOn = new LinkedHashSet<>();
     boolean parallel;
+    /** For parallel builds: the table they build on. */
+    String table;
 
     SchemaObject(String key, Toc.Section section, int priority, String kind, String schema, String name) {
         this.key = key;
@@ -33,6 +35,6 @@ final class SchemaObject {
     }
 
     Toc.Entry toEntry() {
-        return new Toc.Entry(section, kind, schema, name, sql.toString(), parallel);
+        return new Toc.Entry(section, kind, schema, name, sql.toString(), parallel, parallel ? table : null);
     }
 }

@@ -45,8 +45,11 @@ public record Toc(int formatVersion, String serverVersion, int serverVersionNum,
      * One schema object's SQL (one or more statements, each ending in {@code ;}).
      *
      * @param parallel true for index and constraint builds that may run beside each other
+     * @param table    for those builds, the table ({@code schema.name}) they build on, so a restore
+     *                 can start them as soon as that table's rows are in; null otherwise (and in
+     *                 backups made before it was recorded)
      */
-    public record Entry(Section section, String kind, String schema, String name, String sql, boolean parallel) {
+    public record Entry(Section section, String kind, String schema, String name, String sql, boolean parallel, String table) {
     }
 
     /**
