@@ -373,7 +373,8 @@ public final class DatabaseRestorePlan implements RestorePlan {
                         throw new BackupException(ErrorCode.CANCELLED, "The restore was cancelled.");
                     }
                     if (artifact != null) {
-                        rows.addAndGet(DumpLoader.loadArtifact(copy, dump, artifact.getKey(), artifact.getValue()));
+                        rows.addAndGet(DumpLoader.loadArtifact(copy, c, dump, artifact.getKey(), artifact.getValue(),
+                                DumpLoader.Freeze.TRUNCATE_FIRST));
                         synchronized (lock) {
                             for (Toc.TableData t : artifact.getValue()) {
                                 ready.addAll(buildsByTable.getOrDefault(t.qualifiedName(), List.of()));

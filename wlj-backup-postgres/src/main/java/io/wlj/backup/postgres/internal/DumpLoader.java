@@ -44,7 +44,22 @@ final class DumpLoader {
      * Loads one data artifact's tables with COPY, checking each table's row count against the
      * table of contents, and reads the artifact to its end so its checksums are proven.
      */
-    static long loadArtifact(CopyManager copy, StoredDump dump, String artifact, List<Toc.TableData> tables)
+    /**
+     * How a load may freeze its rows ({@code COPY ... WITH (FREEZE)}): the rows are written frozen
+     * and all-visible, so nothing rewrites every page later to set hint bits (index builds, foreign
+     * key checks and the first queries read them as they are). PostgreSQL allows it only for a
+     * table created or truncated in the same transaction.
+     */
+    enum Freeze {
+        /** Plain COPY. */
+        NO,
+        /** The tables were created in the caller's open transaction. */
+        CREATED_IN_TRANSACTION,
+        /** Each table is empty and new: load it in its own transaction, truncated first (instantly, it is empty). */
+        TRUNCATE_FIRST
+    }
+
+    static long loadArtifact(CopyManager copy, Connection c, StoredDump dump, String artifact, List<Toc.TableData> tables, Freeze freeze)
             throws SQLException, IOException {
         long rows = 0;
         try (InputStream in = dump.open(artifact)) {
@@ -58,11 +73,19 @@ final class DumpLoader {
                     throw new IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
                             + t.qualifiedName() + " where its table of contents says it does.");
                 }
-                String sql = header.substring(0, header.length() - " FROM stdin;".length()) + " FROM STDIN";
+                String sql = header.substring(0, header.length() - " FROM stdin;".length()) + " FROM STDIN"
+                        + (freeze == Freeze.NO ? "" : " WITH (FREEZE)");
+                if (freeze == Freeze.TRUNCATE_FIRST) {
+                    Sql.execute(c, "BEGIN");
+                    Sql.execute(c, "TRUNCATE ONLY " + Sql.ident(t.schema()) + "." + Sql.ident(t.name()));
+                }
                 CopyIn copyIn = copy.copyIn(sql);
                 try {
                     reader.copyRows(copyIn::writeToCopy);
                     long loaded = copyIn.endCopy();
+                    if (freeze == Freeze.TRUNCATE_FIRST) {
+                        Sql.execute(c, "COMMIT");
+                    }
                     if (loaded != t.rows()) {
                         throw new IntegrityException(artifact, "Table " + t.qualifiedName() + " got " + loaded
                                 + " rows where the backup recorded " + t.rows() + ".");

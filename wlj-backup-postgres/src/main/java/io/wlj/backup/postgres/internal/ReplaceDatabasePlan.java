@@ -154,7 +154,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
                 CopyManager copy = tx.unwrap(PGConnection.class).getCopyAPI();
                 long rows = 0;
                 for (Map.Entry<String, List<Toc.TableData>> a : dump.dataByArtifact().entrySet()) {
-                    rows += DumpLoader.loadArtifact(copy, dump, a.getKey(), a.getValue());
+                    rows += DumpLoader.loadArtifact(copy, tx, dump, a.getKey(), a.getValue(), DumpLoader.Freeze.CREATED_IN_TRANSACTION);
                 }
                 return toc.tables().size() + " table(s), " + rows + " row(s) loaded and checked";
             });
