@@ -161,7 +161,7 @@ public final class PostgresTarget implements RestoreTarget {
                 s.lockTimeout(), s.retryBackoff(), s.terminateSessions(), s.tables(), s.where(), s.merge(), s.withParents()));
     }
 
-    /** {@code maintenance_work_mem} for index builds (default {@code 256MB}). */
+    /** {@code maintenance_work_mem} for index builds, when the server's is lower (default {@code 256MB}). */
     public PostgresTarget maintenanceWorkMem(String setting) {
         if (!Objects.requireNonNull(setting, "setting").matches("\\d+\\s*(kB|MB|GB)?")) {
             throw BackupException.badInput("maintenance_work_mem must look like 256MB, not '" + setting + "'.");

@@ -138,8 +138,10 @@ class RestoreModesTest {
     @Test
     void rowsAreMergedAndMissingParentsNamedOrRestored() throws Exception {
         TestDatabase live = server.createDatabase(server.uniqueDatabaseName("live"));
-        sql(live, schemaPart() + dataPart() + "; DELETE FROM journal_tag t USING journal_journalentry e WHERE t.entry_id = e.id AND e.entry_date = '2025-12-25';"
-                + " DELETE FROM journal_journalentry WHERE entry_date = '2025-12-25' AND user_id <> 6;"
+        // Of the day's entries, those with an even id are gone, the others are still there; user 6 is gone with all his entries.
+        sql(live, schemaPart() + dataPart() + "; DELETE FROM journal_tag t USING journal_journalentry e WHERE t.entry_id = e.id"
+                + " AND e.entry_date = '2025-12-25' AND e.id % 2 = 0;"
+                + " DELETE FROM journal_journalentry WHERE entry_date = '2025-12-25' AND user_id <> 6 AND id % 2 = 0;"
                 + " DELETE FROM journal_tag t USING journal_journalentry e WHERE t.entry_id = e.id AND e.user_id = 6;"
                 + " DELETE FROM journal_journalentry WHERE user_id = 6; DELETE FROM auth_user WHERE id = 6");
         long entriesBefore = count(live, "SELECT count(*) FROM journal_journalentry");
@@ -148,8 +150,17 @@ class RestoreModesTest {
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("auth_user").hasMessageContaining("(6)");
         assertThat(count(live, "SELECT count(*) FROM journal_journalentry")).isEqualTo(entriesBefore);
+        long present = count(live, "SELECT count(*) FROM journal_journalentry WHERE entry_date = '2025-12-25'");
         RestoreReport report = system.restore(backup.id()).to(rows.withParents(true)).plan().execute();
         long expected = count(source, "SELECT count(*) FROM journal_journalentry WHERE entry_date = '2025-12-25'");
+        assertThat(present).as("some of the day's rows were still there").isPositive().isLessThan(expected);
+        assertThat(report.tables()).filteredOn(t -> t.table().equals("public.journal_journalentry")).singleElement().satisfies(t -> {
+            assertThat(t.rows()).isEqualTo(expected);
+            assertThat(t.inserted()).isEqualTo(expected - present);
+            assertThat(t.skipped()).isEqualTo(present);
+        });
+        assertThat(report.tables()).filteredOn(t -> t.table().equals("public.auth_user")).singleElement()
+                .satisfies(t -> assertThat(t.inserted()).isEqualTo(1));
         assertThat(count(live, "SELECT count(*) FROM journal_journalentry WHERE entry_date = '2025-12-25'")).isEqualTo(expected);
         assertThat(count(live, "SELECT count(*) FROM auth_user WHERE id = 6")).isEqualTo(1);
         // merging again skips every row

@@ -100,7 +100,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
         }
         steps.plan("create", "Create database " + Sql.ident(name) + (swap ? " (a temporary name)" : "") + " (encoding "
                 + toc.encoding() + ", collation " + toc.collate() + ") on " + admin.database());
-        steps.plan("pre-data", "Create " + pre + " schema object(s) in one transaction");
+        steps.plan("pre-data", "Create " + pre + " schema object(s) in one transaction (" + DumpLoader.kinds(toc, Toc.Section.PRE_DATA) + ")");
         StringBuilder tables = new StringBuilder();
         toc.tables().stream().limit(50).forEach(t -> tables.append("\n       ").append(t.qualifiedName()).append(": ").append(t.rows()).append(" row(s)"));
         if (toc.tables().size() > 50) {
@@ -110,7 +110,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
         steps.plan("data", "Load " + toc.tables().size() + " table(s), " + rows + " row(s), from " + dump.dataByArtifact().size()
                 + " data artifact(s) on " + settings.jobs() + " connection(s), checking each table's row count and each artifact's checksums; "
                 + "build " + builds + " index(es) and primary/unique/exclusion constraint(s) as soon as their table is loaded "
-                + "(maintenance_work_mem " + settings.maintenanceWorkMem() + "):" + tables);
+                + "(maintenance_work_mem at least " + settings.maintenanceWorkMem() + "):" + tables);
         steps.plan("sequences", "Set " + toc.sequences().size() + " sequence value(s)"
                 + (toc.largeObjects() != null ? " and load " + toc.largeObjectCount() + " large object(s)" : ""));
         steps.plan("post-data", "Create the other " + (post - builds) + " post-data object(s) (foreign keys, triggers, rules, "
@@ -205,6 +205,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
                     return n + " schema object(s) created";
                 });
                 steps.run("data", this::loadDataAndBuild);
+                toc.tables().forEach(t -> steps.table(new RestoreReport.TableResult(t.qualifiedName(), t.rows(), t.rows(), 0, 0)));
                 steps.run("sequences", () -> {
                     DumpLoader.sequences(c, toc);
                     DumpLoader.largeObjects(c, dump);
@@ -236,6 +237,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
                 }
                 swapped = true;
             }
+            steps.committed();
             if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
                 steps.run("gates-after", () -> {
                     try {
@@ -245,6 +247,9 @@ public final class DatabaseRestorePlan implements RestorePlan {
                         steps.gates(e.results());
                         steps.warnings.add("After-restore gate failed; the restored database stays: " + e.getMessage());
                         return "failed (reported; the database stays)";
+                    } catch (RuntimeException e) {
+                        steps.warnings.add("After-restore gates could not run; the restore stands: " + e.getMessage());
+                        return "not run (reported; the restore stands)";
                     }
                 });
             }
@@ -258,8 +263,9 @@ public final class DatabaseRestorePlan implements RestorePlan {
             return report;
         } catch (RuntimeException | SQLException | IOException e) {
             String after;
-            if (swapped) {
-                after = "The swap had completed; " + Sql.ident(liveName) + " is the restored database.";
+            if (swapped || steps.isCommitted()) {
+                after = swap ? "The swap had completed; " + Sql.ident(liveName) + " is the restored database."
+                        : "The restored database " + Sql.ident(name) + " had been completed and checked; it stays.";
             } else if (created) {
                 List<String> w = new ArrayList<>();
                 dropDatabase(w);
@@ -349,7 +355,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
         Parallel.run(workers, "wlj-postgres-restore", worker -> {
             try (Connection c = restored.openForSchema()) {
                 Sql.execute(c, "SET synchronous_commit = off"); // the final post-data commit flushes it all
-                Sql.execute(c, "SET maintenance_work_mem = " + Sql.literal(settings.maintenanceWorkMem()));
+                Sql.raiseMaintenanceWorkMem(c, settings.maintenanceWorkMem(), false);
                 CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                 while (true) {
                     Map.Entry<String, List<Toc.TableData>> artifact = null;

@@ -81,7 +81,7 @@ final class DumpLoader {
                 }
                 CopyIn copyIn = copy.copyIn(sql);
                 try {
-                    reader.copyRows(copyIn::writeToCopy);
+                    reader.copyRows(t, copyIn::writeToCopy);
                     long loaded = copyIn.endCopy();
                     if (freeze == Freeze.TRUNCATE_FIRST) {
                         Sql.execute(c, "COMMIT");
@@ -136,5 +136,16 @@ final class DumpLoader {
 
     static List<Toc.Entry> postData(Toc toc) {
         return toc.entries().stream().filter(e -> e.section() == Toc.Section.POST_DATA).toList();
+    }
+
+    /** What a section holds, by kind, for a plan's description: "5 table, 4 sequence, 1 schema". */
+    static String kinds(Toc toc, Toc.Section section) {
+        java.util.Map<String, Long> by = new java.util.TreeMap<>();
+        toc.entries().stream().filter(e -> e.section() == section)
+                .forEach(e -> by.merge(e.kind().toLowerCase(Locale.ROOT), 1L, Long::sum));
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        by.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> parts.add(e.getValue() + " " + e.getKey()));
+        return String.join(", ", parts);
     }
 }

@@ -212,10 +212,11 @@ public final class LiveTablesPlan implements RestorePlan {
         }
         steps.plan("apply", "In foreign-key order, deferrable keys deferred:" + apply);
         steps.plan("constraints", "Check the deferred foreign keys (SET CONSTRAINTS ALL IMMEDIATE)");
-        steps.plan("sequences", "Advance the sequences owned by these tables' columns past the largest restored value");
         List<String> gates = new ArrayList<>(List.of(RestoreChecks.ROW_COUNTS, RestoreChecks.FOREIGN_KEYS));
         gates.addAll(context.gateNames(Stage.AFTER_RESTORE_BEFORE_COMMIT));
         steps.plan("verify", "Run gates before commit, inside the transaction: " + String.join(", ", gates));
+        steps.plan("sequences", "Advance the sequences owned by these tables' columns past the largest restored value (last, "
+                + "because PostgreSQL never rolls back a sequence: a failure from here on leaves them ahead, never behind)");
         steps.plan("commit", "Commit");
         if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
             steps.plan("gates-after", "Run gates after the commit (a failure is reported; the rows stay): "
@@ -299,7 +300,6 @@ public final class LiveTablesPlan implements RestorePlan {
                 }
                 return "deferred foreign keys hold";
             });
-            steps.run("sequences", () -> advanceSequences(tx, s));
             steps.run("verify", () -> {
                 List<GateResult> results = new ArrayList<>();
                 results.add(replace ? RestoreChecks.rowCounts(tx, expectedCounts(s, staged), sqlNames(s))
@@ -310,8 +310,10 @@ public final class LiveTablesPlan implements RestorePlan {
                 steps.gates(context.runGates(Stage.AFTER_RESTORE_BEFORE_COMMIT, tx));
                 return "passed";
             });
+            steps.run("sequences", () -> advanceSequences(tx, s));
             steps.run("commit", () -> {
                 tx.commit();
+                steps.committed();
                 return "committed";
             });
             if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
@@ -323,6 +325,9 @@ public final class LiveTablesPlan implements RestorePlan {
                         steps.gates(e.results());
                         steps.warnings.add("After-restore gate failed; the restored rows stay: " + e.getMessage());
                         return "failed (reported; the rows stay)";
+                    } catch (RuntimeException e) {
+                        steps.warnings.add("After-restore gates could not run; the restore stands: " + e.getMessage());
+                        return "not run (reported; the restore stands)";
                     }
                 });
             }
@@ -334,8 +339,8 @@ public final class LiveTablesPlan implements RestorePlan {
             context.emit(BackupEvent.Type.RESTORE_FINISHED, settings.database().databaseName(), "Restore finished");
             return report;
         } catch (RuntimeException | SQLException | IOException e) {
-            boolean rolledBack = rollback(c);
-            String after = c == null ? "Nothing was changed." : rolledBack
+            boolean rolledBack = !steps.isCommitted() && rollback(c);
+            String after = steps.isCommitted() ? "The restore had been committed before this; it stands." : c == null ? "Nothing was changed." : rolledBack
                     ? "The transaction was rolled back; the target is as it was."
                     : "The connection was lost, so the server rolled the transaction back; the target is as it was.";
             io.wlj.backup.RestoreFailedException failure = steps.failure(e, "The restore into " + settings.database(), after);
@@ -392,8 +397,12 @@ public final class LiveTablesPlan implements RestorePlan {
                     Sql.execute(c, "CREATE TEMPORARY TABLE " + sel + " ON COMMIT DROP AS SELECT * FROM pg_temp." + st.stage()
                             + " WHERE (" + predicate + ")");
                 } catch (SQLException e) {
-                    throw BackupException.badInput("The row predicate for " + t.qualifiedName() + " (" + predicate + ") cannot be "
-                            + "evaluated on the backup's rows: " + Failures.describe(e) + ".");
+                    String state = e.getSQLState() == null ? "" : e.getSQLState();
+                    if (state.startsWith("42") || state.startsWith("22")) { // syntax, unknown names, types; data errors
+                        throw BackupException.badInput("The row predicate for " + t.qualifiedName() + " (" + predicate + ") cannot be "
+                                + "evaluated on the backup's rows: " + Failures.describe(e) + ".");
+                    }
+                    throw e;
                 }
                 selections.put(t.qualifiedName(), sel);
             }

@@ -68,7 +68,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
         steps.plan("drop", "Begin one transaction; drop every user schema of " + Sql.ident(name) + " (" + String.join(", ", schemas)
                 + ") with everything in it, its extensions, event triggers and large objects; public is emptied and recreated "
                 + "with its owner and privileges");
-        steps.plan("pre-data", "Create the backup's " + pre + " schema object(s)");
+        steps.plan("pre-data", "Create the backup's " + pre + " schema object(s) (" + DumpLoader.kinds(toc, Toc.Section.PRE_DATA) + ")");
         StringBuilder tables = new StringBuilder();
         toc.tables().stream().limit(50).forEach(t -> tables.append("\n       ").append(t.qualifiedName()).append(": ").append(t.rows()).append(" row(s)"));
         if (toc.tables().size() > 50) {
@@ -79,7 +79,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
         steps.plan("sequences", "Set " + toc.sequences().size() + " sequence value(s)"
                 + (toc.largeObjects() != null ? " and load " + toc.largeObjectCount() + " large object(s)" : ""));
         steps.plan("post-data", "Build " + (toc.entries().size() - pre) + " index(es), constraint(s), trigger(s) and other post-data "
-                + "object(s) (maintenance_work_mem " + settings.maintenanceWorkMem() + ")");
+                + "object(s) (maintenance_work_mem at least " + settings.maintenanceWorkMem() + ")");
         List<String> gates = new ArrayList<>(List.of(RestoreChecks.ROW_COUNTS, RestoreChecks.FOREIGN_KEYS));
         gates.addAll(context.gateNames(Stage.AFTER_RESTORE_BEFORE_COMMIT));
         steps.plan("verify", "Run gates before commit, inside the transaction: " + String.join(", ", gates));
@@ -156,6 +156,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
                 for (Map.Entry<String, List<Toc.TableData>> a : dump.dataByArtifact().entrySet()) {
                     rows += DumpLoader.loadArtifact(copy, tx, dump, a.getKey(), a.getValue(), DumpLoader.Freeze.CREATED_IN_TRANSACTION);
                 }
+                toc.tables().forEach(t -> steps.table(new RestoreReport.TableResult(t.qualifiedName(), t.rows(), t.rows(), 0, 0)));
                 return toc.tables().size() + " table(s), " + rows + " row(s) loaded and checked";
             });
             steps.run("sequences", () -> {
@@ -164,7 +165,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
                 return toc.sequences().size() + " sequence value(s), " + toc.largeObjectCount() + " large object(s)";
             });
             steps.run("post-data", () -> {
-                Sql.execute(tx, "SET LOCAL maintenance_work_mem = " + Sql.literal(settings.maintenanceWorkMem()));
+                Sql.raiseMaintenanceWorkMem(tx, settings.maintenanceWorkMem(), true);
                 List<Toc.Entry> post = DumpLoader.postData(toc);
                 for (Toc.Entry e : post) {
                     DumpLoader.run(tx, e);
@@ -184,6 +185,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
             });
             steps.run("commit", () -> {
                 Sql.execute(tx, "COMMIT");
+                steps.committed();
                 return "committed";
             });
             if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
@@ -195,6 +197,9 @@ public final class ReplaceDatabasePlan implements RestorePlan {
                         steps.gates(e.results());
                         steps.warnings.add("After-restore gate failed; the restored database stays: " + e.getMessage());
                         return "failed (reported; the database stays)";
+                    } catch (RuntimeException e) {
+                        steps.warnings.add("After-restore gates could not run; the restore stands: " + e.getMessage());
+                        return "not run (reported; the restore stands)";
                     }
                 });
             }
@@ -207,7 +212,9 @@ public final class ReplaceDatabasePlan implements RestorePlan {
             return report;
         } catch (RuntimeException | SQLException | IOException e) {
             String after;
-            if (c == null) {
+            if (steps.isCommitted()) {
+                after = "The replace had been committed before this; it stands.";
+            } else if (c == null) {
                 after = "Nothing was changed.";
             } else {
                 try {

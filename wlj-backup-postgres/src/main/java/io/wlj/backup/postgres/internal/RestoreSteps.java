@@ -41,6 +41,8 @@ final class RestoreSteps {
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     private Optional<io.wlj.backup.BackupId> safetyBackup = Optional.empty();
     private String current;
+    /** Set once the restore has taken effect (committed or swapped): from then on it is not cancelled. */
+    private volatile boolean committed;
     private final Instant start = Instant.now();
 
     RestoreSteps(RestoreContext context) {
@@ -63,13 +65,22 @@ final class RestoreSteps {
     void run(String key, Work work) throws SQLException, java.io.IOException {
         current = key;
         context.emit(BackupEvent.Type.RESTORE_STEP, key, "Restore step '" + key + "' started");
-        if (context.progress().isCancelled()) {
+        if (!committed && context.progress().isCancelled()) {
             throw new BackupException(ErrorCode.CANCELLED, "The restore was cancelled before step '" + key + "'.");
         }
         Instant t = Instant.now();
         String detail = work.run();
         done.add(new RestoreReport.Step(key, detail, Duration.between(t, Instant.now())));
         current = null;
+    }
+
+    /** The restore has taken effect; what follows (after-restore gates) only reports. */
+    void committed() {
+        committed = true;
+    }
+
+    boolean isCommitted() {
+        return committed;
     }
 
     void table(RestoreReport.TableResult result) {

@@ -51,6 +51,19 @@ public final class Sql {
         void handle(ResultSet rs) throws SQLException;
     }
 
+    /**
+     * Raises {@code maintenance_work_mem} to {@code setting} for this session (or transaction, with
+     * {@code local}) when the server's is lower; a server configured higher keeps its own.
+     */
+    public static void raiseMaintenanceWorkMem(Connection c, String setting, boolean local) throws SQLException {
+        String size = setting.replace(" ", "").matches("\\d+") ? setting.strip() + "kB" : setting.replace(" ", ""); // a bare number is kB
+        String lower = value(c, "SELECT pg_catalog.pg_size_bytes(pg_catalog.current_setting('maintenance_work_mem')) < "
+                + "pg_catalog.pg_size_bytes(" + literal(size) + ")");
+        if ("t".equals(lower)) {
+            execute(c, "SET " + (local ? "LOCAL " : "") + "maintenance_work_mem = " + literal(setting));
+        }
+    }
+
     /** Session settings that make output independent of the server's and role's defaults, as pg_dump sets them. */
     public static final String[] DUMP_SETTINGS = {
         "SET DateStyle = ISO",

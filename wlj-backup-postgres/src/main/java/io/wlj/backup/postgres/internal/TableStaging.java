@@ -60,7 +60,7 @@ final class TableStaging {
                                 + t.qualifiedName() + " where its table of contents says it does.");
                     }
                     if (!wanted.contains(t.qualifiedName())) {
-                        reader.copyRows((b, off, len) -> { });
+                        reader.copyRows(t, (b, off, len) -> { });
                         continue;
                     }
                     TargetCatalog.Table target = catalog.tables.get(t.qualifiedName());
@@ -71,7 +71,7 @@ final class TableStaging {
                     CopyIn copyIn = copy.copyIn("COPY pg_temp." + name + " (" + columns + ") FROM STDIN");
                     long rows;
                     try {
-                        reader.copyRows(copyIn::writeToCopy);
+                        reader.copyRows(t, copyIn::writeToCopy);
                         rows = copyIn.endCopy();
                     } catch (SQLException | IOException | RuntimeException e) {
                         if (copyIn.isActive()) {
