@@ -95,17 +95,11 @@ public final class DatabaseRestorePlan implements RestorePlan {
         long pre = toc.entries().stream().filter(e -> e.section() == Toc.Section.PRE_DATA).count();
         long post = toc.entries().size() - pre;
         long rows = toc.tables().stream().mapToLong(Toc.TableData::rows).sum();
-        if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
-            steps.plan("gates-before", "Run gates before touching the server: " + String.join(", ", context.gateNames(Stage.BEFORE_RESTORE)));
-        }
+        steps.planGatesBefore();
         steps.plan("create", "Create database " + Sql.ident(name) + (swap ? " (a temporary name)" : "") + " (encoding "
                 + toc.encoding() + ", collation " + toc.collate() + ") on " + admin.database());
         steps.plan("pre-data", "Create " + pre + " schema object(s) in one transaction (" + DumpLoader.kinds(toc, Toc.Section.PRE_DATA) + ")");
-        StringBuilder tables = new StringBuilder();
-        toc.tables().stream().limit(50).forEach(t -> tables.append("\n       ").append(t.qualifiedName()).append(": ").append(t.rows()).append(" row(s)"));
-        if (toc.tables().size() > 50) {
-            tables.append("\n       ... and ").append(toc.tables().size() - 50).append(" more table(s)");
-        }
+        String tables = RestoreSteps.tableList(toc.tables());
         long builds = toc.entries().stream().filter(Toc.Entry::parallel).count();
         steps.plan("data", "Load " + toc.tables().size() + " table(s), " + rows + " row(s), from " + dump.dataByArtifact().size()
                 + " data artifact(s) on " + settings.jobs() + " connection(s), checking each table's row count and each artifact's checksums; "
@@ -126,10 +120,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
             steps.plan("swap", "In one transaction, rename " + Sql.ident(liveName) + " to " + Sql.ident(setAsideName) + " and "
                     + Sql.ident(name) + " to " + Sql.ident(liveName));
         }
-        if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
-            steps.plan("gates-after", "Run gates after the restore (a failure is reported; the database stays): "
-                    + String.join(", ", context.gateNames(Stage.AFTER_RESTORE)));
-        }
+        steps.planGatesAfter("the database");
         if (!toc.unsupported().isEmpty()) {
             steps.warnings.add("Not in the backup, so not restored: " + String.join("; ", toc.unsupported()));
         }
@@ -155,22 +146,11 @@ public final class DatabaseRestorePlan implements RestorePlan {
 
     @Override
     public String describe() {
-        StringBuilder sb = new StringBuilder("Restore plan for backup ").append(backupId()).append(" (source '").append(dump.source())
-                .append("', PostgreSQL ").append(dump.toc().serverVersion()).append(") ")
-                .append(swap ? "swapped in as database " + Sql.ident(liveName) : "into a new database " + Sql.ident(name)).append('\n');
-        List<String> d = steps.descriptions();
-        for (int i = 0; i < d.size(); i++) {
-            sb.append(String.format("  %d. %s%n", i + 1, d.get(i)));
-        }
-        for (String w : steps.warnings) {
-            sb.append("Note: ").append(w).append('\n');
-        }
-        sb.append(swap ? "Rollback: until the swap commits, a failure drops " + Sql.ident(name) + " and " + Sql.ident(liveName)
-                + " is untouched. After it, the old database is kept as " + Sql.ident(setAsideName) + "; `wlj-backup rollback` "
-                + "(SwapRollback) puts it back.\n"
-                : "Rollback: the database is new; if any step fails it is dropped again, so the server is left as it was.\n");
-        sb.append("Nothing has been touched yet.\n");
-        return sb.toString();
+        return steps.describe(RestoreSteps.heading(backupId(), dump) + " " + (swap ? "swapped in as database " + Sql.ident(liveName)
+                : "into a new database " + Sql.ident(name)), swap ? "until the swap commits, a failure drops " + Sql.ident(name)
+                + " and " + Sql.ident(liveName) + " is untouched. After it, the old database is kept as " + Sql.ident(setAsideName)
+                + "; `wlj-backup rollback` (SwapRollback) puts it back."
+                : "the database is new; if any step fails it is dropped again, so the server is left as it was.");
     }
 
     @Override
@@ -181,12 +161,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
         String subject = swap ? liveName : name;
         context.emit(BackupEvent.Type.RESTORE_STARTED, subject, "Restore into database " + subject + " started");
         try (RepositoryLock lock = context.lockRepository("restore " + backupId() + " into database " + subject)) {
-            if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
-                steps.run("gates-before", () -> {
-                    steps.gates(context.runGates(Stage.BEFORE_RESTORE));
-                    return "passed";
-                });
-            }
+            steps.runGatesBefore();
             if (swap && !settings.terminateSessions()) {
                 requireNoSessions(); // fail before hours of loading, not after
             }
@@ -238,21 +213,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
                 swapped = true;
             }
             steps.committed();
-            if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
-                steps.run("gates-after", () -> {
-                    try {
-                        steps.gates(context.runGates(Stage.AFTER_RESTORE));
-                        return "passed";
-                    } catch (io.wlj.backup.GateFailedException e) {
-                        steps.gates(e.results());
-                        steps.warnings.add("After-restore gate failed; the restored database stays: " + e.getMessage());
-                        return "failed (reported; the database stays)";
-                    } catch (RuntimeException e) {
-                        steps.warnings.add("After-restore gates could not run; the restore stands: " + e.getMessage());
-                        return "not run (reported; the restore stands)";
-                    }
-                });
-            }
+            steps.runGatesAfter("the database");
             String rollback = swap ? "The previous database is kept as " + setAsideName + "; `wlj-backup rollback --target <url of "
                     + liveName + "> --yes` (SwapRollback) puts it back." : "Drop database " + name + " to undo.";
             RestoreReport report = steps.report(rollback);

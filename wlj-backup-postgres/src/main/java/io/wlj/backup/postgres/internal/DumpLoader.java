@@ -50,6 +50,9 @@ final class DumpLoader {
      * key checks and the first queries read them as they are). PostgreSQL allows it only for a
      * table created or truncated in the same transaction.
      */
+    /** Tables with less COPY data than this are loaded without FREEZE when that needs a TRUNCATE. */
+    static final long FREEZE_MIN_BYTES = 1L << 20;
+
     enum Freeze {
         /** Plain COPY. */
         NO,
@@ -73,9 +76,12 @@ final class DumpLoader {
                     throw new IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
                             + t.qualifiedName() + " where its table of contents says it does.");
                 }
+                // A small table gains nothing from freezing, and its own TRUNCATE (new files) would cost
+                // more than it saves when there are thousands of them.
+                Freeze f = freeze == Freeze.TRUNCATE_FIRST && t.bytes() < FREEZE_MIN_BYTES ? Freeze.NO : freeze;
                 String sql = header.substring(0, header.length() - " FROM stdin;".length()) + " FROM STDIN"
-                        + (freeze == Freeze.NO ? "" : " WITH (FREEZE)");
-                if (freeze == Freeze.TRUNCATE_FIRST) {
+                        + (f == Freeze.NO ? "" : " WITH (FREEZE)");
+                if (f == Freeze.TRUNCATE_FIRST) {
                     Sql.execute(c, "BEGIN");
                     Sql.execute(c, "TRUNCATE ONLY " + Sql.ident(t.schema()) + "." + Sql.ident(t.name()));
                 }
@@ -83,7 +89,7 @@ final class DumpLoader {
                 try {
                     reader.copyRows(t, copyIn::writeToCopy);
                     long loaded = copyIn.endCopy();
-                    if (freeze == Freeze.TRUNCATE_FIRST) {
+                    if (f == Freeze.TRUNCATE_FIRST) {
                         Sql.execute(c, "COMMIT");
                     }
                     if (loaded != t.rows()) {

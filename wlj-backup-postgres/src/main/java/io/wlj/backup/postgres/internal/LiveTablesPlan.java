@@ -174,9 +174,7 @@ public final class LiveTablesPlan implements RestorePlan {
 
     private void planSteps() {
         Selection s = planned;
-        if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
-            steps.plan("gates-before", "Run gates before touching the target: " + String.join(", ", context.gateNames(Stage.BEFORE_RESTORE)));
-        }
+        steps.planGatesBefore();
         long rows = s.tables().stream().mapToLong(Toc.TableData::rows).sum() + s.parentSources().stream().mapToLong(Toc.TableData::rows).sum();
         long artifacts = new java.util.HashSet<>(s.order().stream().map(s::table).map(Toc.TableData::artifact).toList()).size();
         steps.plan("stage", "Begin one transaction on " + settings.database() + "; read " + s.order().size() + " table(s), " + rows
@@ -218,10 +216,7 @@ public final class LiveTablesPlan implements RestorePlan {
         steps.plan("sequences", "Advance the sequences owned by these tables' columns past the largest restored value (last, "
                 + "because PostgreSQL never rolls back a sequence: a failure from here on leaves them ahead, never behind)");
         steps.plan("commit", "Commit");
-        if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
-            steps.plan("gates-after", "Run gates after the commit (a failure is reported; the rows stay): "
-                    + String.join(", ", context.gateNames(Stage.AFTER_RESTORE)));
-        }
+        steps.planGatesAfter("the restored rows");
     }
 
     @Override
@@ -236,21 +231,11 @@ public final class LiveTablesPlan implements RestorePlan {
 
     @Override
     public String describe() {
-        String what = switch (settings.mode()) {
-            case DATA_ONLY -> "data only, into the existing schema of";
-            default -> replace ? "replacing tables in" : "merging rows into";
-        };
-        StringBuilder sb = new StringBuilder("Restore plan for backup ").append(backupId()).append(" (source '").append(dump.source())
-                .append("', PostgreSQL ").append(dump.toc().serverVersion()).append("): ").append(what).append(' ')
-                .append(settings.database()).append('\n');
-        List<String> d = steps.descriptions();
-        for (int i = 0; i < d.size(); i++) {
-            sb.append(String.format("  %d. %s%n", i + 1, d.get(i)));
-        }
-        sb.append("Rollback: every change is made in one transaction; a failed step or gate rolls it back, leaving the tables as they "
-                + "were. After the commit, the safety backup taken in step 'safety-backup' holds the previous rows.\n");
-        sb.append("Nothing has been touched yet.\n");
-        return sb.toString();
+        String what = settings.mode() == TargetSettings.Mode.DATA_ONLY ? "data only, into the existing schema of"
+                : replace ? "replacing tables in" : "merging rows into";
+        return steps.describe(RestoreSteps.heading(backupId(), dump) + ": " + what + " " + settings.database(),
+                "every change is made in one transaction; a failed step or gate rolls it back, leaving the tables as they were. "
+                + "After the commit, the safety backup taken in step 'safety-backup' holds the previous rows.");
     }
 
     @Override
@@ -259,12 +244,7 @@ public final class LiveTablesPlan implements RestorePlan {
         context.emit(BackupEvent.Type.RESTORE_STARTED, settings.database().databaseName(), "Restore into " + settings.database() + " started");
         Connection c = null;
         try (RepositoryLock lock = context.lockRepository("restore " + backupId() + " into " + settings.database())) {
-            if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
-                steps.run("gates-before", () -> {
-                    steps.gates(context.runGates(Stage.BEFORE_RESTORE));
-                    return "passed";
-                });
-            }
+            steps.runGatesBefore();
             Connection tx = connections.open();
             c = tx;
             tx.setAutoCommit(false);
@@ -316,21 +296,7 @@ public final class LiveTablesPlan implements RestorePlan {
                 steps.committed();
                 return "committed";
             });
-            if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
-                steps.run("gates-after", () -> {
-                    try {
-                        steps.gates(context.runGates(Stage.AFTER_RESTORE));
-                        return "passed";
-                    } catch (io.wlj.backup.GateFailedException e) {
-                        steps.gates(e.results());
-                        steps.warnings.add("After-restore gate failed; the restored rows stay: " + e.getMessage());
-                        return "failed (reported; the rows stay)";
-                    } catch (RuntimeException e) {
-                        steps.warnings.add("After-restore gates could not run; the restore stands: " + e.getMessage());
-                        return "not run (reported; the restore stands)";
-                    }
-                });
-            }
+            steps.runGatesAfter("the restored rows");
             String rollback = steps.safetyBackup().map(id -> "The previous rows are in backup " + id
                     + "; restore its tables with replace to undo.").orElse("");
             RestoreReport report = steps.report(rollback);

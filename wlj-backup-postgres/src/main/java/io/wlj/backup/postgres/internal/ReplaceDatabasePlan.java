@@ -60,20 +60,14 @@ public final class ReplaceDatabasePlan implements RestorePlan {
         this.steps = new RestoreSteps(context);
         long pre = toc.entries().stream().filter(e -> e.section() == Toc.Section.PRE_DATA).count();
         long rows = toc.tables().stream().mapToLong(Toc.TableData::rows).sum();
-        if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
-            steps.plan("gates-before", "Run gates before touching the target: " + String.join(", ", context.gateNames(Stage.BEFORE_RESTORE)));
-        }
+        steps.planGatesBefore();
         steps.plan("safety-backup", "Back up the whole of database " + Sql.ident(name) + " as it is now into the repository "
                 + "(labelled kind=pre-restore) and seal it before anything is changed");
         steps.plan("drop", "Begin one transaction; drop every user schema of " + Sql.ident(name) + " (" + String.join(", ", schemas)
                 + ") with everything in it, its extensions, event triggers and large objects; public is emptied and recreated "
                 + "with its owner and privileges");
         steps.plan("pre-data", "Create the backup's " + pre + " schema object(s) (" + DumpLoader.kinds(toc, Toc.Section.PRE_DATA) + ")");
-        StringBuilder tables = new StringBuilder();
-        toc.tables().stream().limit(50).forEach(t -> tables.append("\n       ").append(t.qualifiedName()).append(": ").append(t.rows()).append(" row(s)"));
-        if (toc.tables().size() > 50) {
-            tables.append("\n       ... and ").append(toc.tables().size() - 50).append(" more table(s)");
-        }
+        String tables = RestoreSteps.tableList(toc.tables());
         steps.plan("data", "Load " + toc.tables().size() + " table(s), " + rows + " row(s), checking each table's row count and each "
                 + "artifact's checksums:" + tables);
         steps.plan("sequences", "Set " + toc.sequences().size() + " sequence value(s)"
@@ -84,10 +78,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
         gates.addAll(context.gateNames(Stage.AFTER_RESTORE_BEFORE_COMMIT));
         steps.plan("verify", "Run gates before commit, inside the transaction: " + String.join(", ", gates));
         steps.plan("commit", "Commit");
-        if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
-            steps.plan("gates-after", "Run gates after the commit (a failure is reported; the database stays): "
-                    + String.join(", ", context.gateNames(Stage.AFTER_RESTORE)));
-        }
+        steps.planGatesAfter("the database");
     }
 
     private static List<String> userSchemas(Connection c) throws SQLException {
@@ -109,17 +100,9 @@ public final class ReplaceDatabasePlan implements RestorePlan {
 
     @Override
     public String describe() {
-        StringBuilder sb = new StringBuilder("Restore plan for backup ").append(backupId()).append(" (source '").append(dump.source())
-                .append("', PostgreSQL ").append(dump.toc().serverVersion()).append("): REPLACE the contents of database ")
-                .append(Sql.ident(name)).append(" in place\n");
-        List<String> d = steps.descriptions();
-        for (int i = 0; i < d.size(); i++) {
-            sb.append(String.format("  %d. %s%n", i + 1, d.get(i)));
-        }
-        sb.append("Rollback: everything after the safety backup runs in one transaction; a failed step or gate rolls it back and "
-                + "the database is as it was. After the commit, the safety backup restores the previous contents.\n");
-        sb.append("Nothing has been touched yet.\n");
-        return sb.toString();
+        return steps.describe(RestoreSteps.heading(backupId(), dump) + ": REPLACE the contents of database " + Sql.ident(name)
+                + " in place", "everything after the safety backup runs in one transaction; a failed step or gate rolls it back and "
+                + "the database is as it was. After the commit, the safety backup restores the previous contents.");
     }
 
     @Override
@@ -128,12 +111,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
         Connection c = null;
         context.emit(BackupEvent.Type.RESTORE_STARTED, name, "Replacing database " + name + " started");
         try (RepositoryLock lock = context.lockRepository("restore " + backupId() + " replacing database " + name)) {
-            if (!context.gateNames(Stage.BEFORE_RESTORE).isEmpty()) {
-                steps.run("gates-before", () -> {
-                    steps.gates(context.runGates(Stage.BEFORE_RESTORE));
-                    return "passed";
-                });
-            }
+            steps.runGatesBefore();
             steps.run("safety-backup", () -> {
                 BackupId id = context.safetyBackup(PostgresSource.builder(settings.database()).name("pre-restore")
                         .lockTimeout(settings.lockTimeout()).build());
@@ -188,21 +166,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
                 steps.committed();
                 return "committed";
             });
-            if (!context.gateNames(Stage.AFTER_RESTORE).isEmpty()) {
-                steps.run("gates-after", () -> {
-                    try {
-                        steps.gates(context.runGates(Stage.AFTER_RESTORE));
-                        return "passed";
-                    } catch (io.wlj.backup.GateFailedException e) {
-                        steps.gates(e.results());
-                        steps.warnings.add("After-restore gate failed; the restored database stays: " + e.getMessage());
-                        return "failed (reported; the database stays)";
-                    } catch (RuntimeException e) {
-                        steps.warnings.add("After-restore gates could not run; the restore stands: " + e.getMessage());
-                        return "not run (reported; the restore stands)";
-                    }
-                });
-            }
+            steps.runGatesAfter("the database");
             String rollback = "The previous contents are in backup " + steps.safetyBackup().map(BackupId::value).orElse("?")
                     + "; replace again from it to undo.";
             RestoreReport report = steps.report(rollback);

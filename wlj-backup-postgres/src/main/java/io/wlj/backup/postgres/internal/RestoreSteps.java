@@ -151,4 +151,82 @@ final class RestoreSteps {
         }
         return new RestoreFailedException(cause, report(""), stopped, notRun);
     }
+
+    /** Plans the before-restore gates, if any are configured. */
+    void planGatesBefore() {
+        List<String> names = context.gateNames(io.wlj.backup.Stage.BEFORE_RESTORE);
+        if (!names.isEmpty()) {
+            plan("gates-before", "Run gates before touching the target: " + String.join(", ", names));
+        }
+    }
+
+    /** Plans the after-restore gates, if any are configured; {@code stays} names what stays when one fails. */
+    void planGatesAfter(String stays) {
+        List<String> names = context.gateNames(io.wlj.backup.Stage.AFTER_RESTORE);
+        if (!names.isEmpty()) {
+            plan("gates-after", "Run gates after the restore (a failure is reported; " + stays + " stays): " + String.join(", ", names));
+        }
+    }
+
+    /** Runs the before-restore gates as a step; a FAIL stops the restore before anything is touched. */
+    void runGatesBefore() throws SQLException, java.io.IOException {
+        if (!context.gateNames(io.wlj.backup.Stage.BEFORE_RESTORE).isEmpty()) {
+            run("gates-before", () -> {
+                gates(context.runGates(io.wlj.backup.Stage.BEFORE_RESTORE));
+                return "passed";
+            });
+        }
+    }
+
+    /**
+     * Runs the after-restore gates as a step. The restore has taken effect, so a FAIL (or a gate
+     * that cannot run) becomes a warning; it never throws.
+     */
+    void runGatesAfter(String stays) throws SQLException, java.io.IOException {
+        if (!context.gateNames(io.wlj.backup.Stage.AFTER_RESTORE).isEmpty()) {
+            run("gates-after", () -> {
+                try {
+                    gates(context.runGates(io.wlj.backup.Stage.AFTER_RESTORE));
+                    return "passed";
+                } catch (GateFailedException e) {
+                    gates(e.results());
+                    warnings.add("After-restore gate failed; " + stays + " stays: " + e.getMessage());
+                    return "failed (reported; " + stays + " stays)";
+                } catch (RuntimeException e) {
+                    warnings.add("After-restore gates could not run; " + stays + " stays: " + e.getMessage());
+                    return "not run (reported; " + stays + " stays)";
+                }
+            });
+        }
+    }
+
+    /** A plan's description: the heading, every step numbered, notes, the rollback path. */
+    String describe(String heading, String rollback) {
+        StringBuilder sb = new StringBuilder(heading).append('\n');
+        List<String> d = descriptions();
+        for (int i = 0; i < d.size(); i++) {
+            sb.append(String.format("  %d. %s%n", i + 1, d.get(i)));
+        }
+        for (String w : warnings) {
+            sb.append("Note: ").append(w).append('\n');
+        }
+        sb.append("Rollback: ").append(rollback).append('\n');
+        sb.append("Nothing has been touched yet.\n");
+        return sb.toString();
+    }
+
+    /** The heading's common part: which backup, which source, which server version. */
+    static String heading(io.wlj.backup.BackupId id, StoredDump dump) {
+        return "Restore plan for backup " + id + " (source '" + dump.source() + "', PostgreSQL " + dump.toc().serverVersion() + ")";
+    }
+
+    /** Tables with their row counts, one per line, at most 50 (then how many more). */
+    static String tableList(List<Toc.TableData> tables) {
+        StringBuilder sb = new StringBuilder();
+        tables.stream().limit(50).forEach(t -> sb.append("\n       ").append(t.qualifiedName()).append(": ").append(t.rows()).append(" row(s)"));
+        if (tables.size() > 50) {
+            sb.append("\n       ... and ").append(tables.size() - 50).append(" more table(s)");
+        }
+        return sb.toString();
+    }
 }
