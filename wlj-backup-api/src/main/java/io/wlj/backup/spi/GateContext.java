@@ -18,9 +18,10 @@ public interface GateContext {
     ProgressMonitor progress();
 
     /**
-     * For gates that run inside a restore into a database ({@link Stage#AFTER_RESTORE_BEFORE_COMMIT}):
+     * For gates that run inside a restore into a database: at {@link Stage#AFTER_RESTORE_BEFORE_COMMIT}
      * the restore's own connection, inside its open transaction, so the gate sees what is about
-     * to be committed. Gates must not commit, roll back or close it. Empty everywhere else.
+     * to be committed; at {@link Stage#AFTER_RESTORE} a connection to the restored database.
+     * Gates must not commit, roll back or close it. Empty everywhere else.
      */
     default Optional<java.sql.Connection> connection() {
         return Optional.empty();

@@ -213,7 +213,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
                 swapped = true;
             }
             steps.committed();
-            steps.runGatesAfter("the database");
+            steps.runGatesAfter("the database", swap ? settings.connections() : restored);
             String rollback = swap ? "The previous database is kept as " + setAsideName + "; `wlj-backup rollback --target <url of "
                     + liveName + "> --yes` (SwapRollback) puts it back." : "Drop database " + name + " to undo.";
             RestoreReport report = steps.report(rollback);

@@ -296,7 +296,7 @@ public final class LiveTablesPlan implements RestorePlan {
                 steps.committed();
                 return "committed";
             });
-            steps.runGatesAfter("the restored rows");
+            steps.runGatesAfter("the restored rows", connections);
             String rollback = steps.safetyBackup().map(id -> "The previous rows are in backup " + id
                     + "; restore its tables with replace to undo.").orElse("");
             RestoreReport report = steps.report(rollback);

@@ -166,7 +166,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
                 steps.committed();
                 return "committed";
             });
-            steps.runGatesAfter("the database");
+            steps.runGatesAfter("the database", connections);
             String rollback = "The previous contents are in backup " + steps.safetyBackup().map(BackupId::value).orElse("?")
                     + "; replace again from it to undo.";
             RestoreReport report = steps.report(rollback);

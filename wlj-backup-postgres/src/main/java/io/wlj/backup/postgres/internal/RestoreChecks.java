@@ -55,17 +55,7 @@ final class RestoreChecks {
         List<String> bad = new ArrayList<>();
         List<String> legacy = new ArrayList<>();
         for (TargetCatalog.ForeignKey fk : checked) {
-            StringBuilder sql = new StringBuilder("SELECT count(*) FROM ").append(sqlName(catalog, fk.child())).append(" c WHERE ");
-            for (String col : fk.childColumns()) {
-                sql.append("c.").append(Sql.ident(col)).append(" IS NOT NULL AND ");
-            }
-            sql.append("NOT EXISTS (SELECT 1 FROM ").append(sqlName(catalog, fk.parent())).append(" p WHERE ");
-            for (int i = 0; i < fk.childColumns().size(); i++) {
-                sql.append(i == 0 ? "" : " AND ").append("p.").append(Sql.ident(fk.parentColumns().get(i))).append(" = c.")
-                        .append(Sql.ident(fk.childColumns().get(i)));
-            }
-            sql.append(')');
-            long n = Long.parseLong(Sql.value(c, sql.toString()));
+            long n = orphanCount(c, catalog, fk);
             if (n > 0) {
                 (fk.validated() ? bad : legacy).add(fk.describe() + (fk.validated() ? "" : " (NOT VALID)") + ": " + n + " orphaned row(s)");
             }
@@ -80,6 +70,21 @@ final class RestoreChecks {
                 ? pass(FOREIGN_KEYS, checked.size() + " foreign key(s) checked, no orphaned row" + proven)
                 : new GateResult(FOREIGN_KEYS, Stage.AFTER_RESTORE_BEFORE_COMMIT, GateResult.Status.WARN, checked.size()
                 + " foreign key(s) checked; orphaned rows only under keys declared NOT VALID: " + String.join("; ", legacy) + proven);
+    }
+
+    /** Rows of the child whose key (all columns non-null: MATCH SIMPLE) matches no row of the parent. */
+    static long orphanCount(Connection c, TargetCatalog catalog, TargetCatalog.ForeignKey fk) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM ").append(sqlName(catalog, fk.child())).append(" c WHERE ");
+        for (String col : fk.childColumns()) {
+            sql.append("c.").append(Sql.ident(col)).append(" IS NOT NULL AND ");
+        }
+        sql.append("NOT EXISTS (SELECT 1 FROM ").append(sqlName(catalog, fk.parent())).append(" p WHERE ");
+        for (int i = 0; i < fk.childColumns().size(); i++) {
+            sql.append(i == 0 ? "" : " AND ").append("p.").append(Sql.ident(fk.parentColumns().get(i))).append(" = c.")
+                    .append(Sql.ident(fk.childColumns().get(i)));
+        }
+        sql.append(')');
+        return Long.parseLong(Sql.value(c, sql.toString()));
     }
 
     static String sqlName(TargetCatalog catalog, String name) {

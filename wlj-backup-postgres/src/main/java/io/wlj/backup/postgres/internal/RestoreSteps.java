@@ -179,14 +179,15 @@ final class RestoreSteps {
     }
 
     /**
-     * Runs the after-restore gates as a step. The restore has taken effect, so a FAIL (or a gate
-     * that cannot run) becomes a warning; it never throws.
+     * Runs the after-restore gates as a step, with a connection to the restored database for them
+     * to look through. The restore has taken effect, so a FAIL (or a gate that cannot run) becomes
+     * a warning; it never throws.
      */
-    void runGatesAfter(String stays) throws SQLException, java.io.IOException {
+    void runGatesAfter(String stays, RestoreConnections target) throws SQLException, java.io.IOException {
         if (!context.gateNames(io.wlj.backup.Stage.AFTER_RESTORE).isEmpty()) {
             run("gates-after", () -> {
-                try {
-                    gates(context.runGates(io.wlj.backup.Stage.AFTER_RESTORE));
+                try (java.sql.Connection c = target.open()) {
+                    gates(context.runGates(io.wlj.backup.Stage.AFTER_RESTORE, c));
                     return "passed";
                 } catch (GateFailedException e) {
                     gates(e.results());
