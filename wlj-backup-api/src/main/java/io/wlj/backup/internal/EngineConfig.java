@@ -146,6 +146,14 @@ public record EngineConfig(BackupRepository repository, List<BackupSource> sourc
             public Optional<java.sql.Connection> connection() {
                 return Optional.ofNullable(connection);
             }
+
+            @Override
+            public io.wlj.backup.repository.VerificationRecord verify(boolean deep) {
+                if (manifest == null) {
+                    throw io.wlj.backup.BackupException.badInput("There is no backup to verify at stage " + stage + ".");
+                }
+                return Verifier.check(repository, manifest, deep, progress, EngineConfig.this::decoder, List.of());
+            }
         };
         for (ValidationGate gate : gates.getOrDefault(stage, List.of())) {
             GateResult r;

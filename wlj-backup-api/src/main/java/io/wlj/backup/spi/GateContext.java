@@ -18,6 +18,15 @@ public interface GateContext {
     ProgressMonitor progress();
 
     /**
+     * Reads every stored file of {@link #manifest()} and checks it against the manifest: sizes and
+     * stored SHA-256, and with {@code deep} also decodes it (decrypting with the configured key,
+     * proving OpenPGP's MDC) and checks the plaintext's size and SHA-256.
+     */
+    default io.wlj.backup.repository.VerificationRecord verify(boolean deep) {
+        throw new UnsupportedOperationException("This gate context cannot verify artifacts.");
+    }
+
+    /**
      * For gates that run inside a restore into a database: at {@link Stage#AFTER_RESTORE_BEFORE_COMMIT}
      * the restore's own connection, inside its open transaction, so the gate sees what is about
      * to be committed; at {@link Stage#AFTER_RESTORE} a connection to the restored database.
