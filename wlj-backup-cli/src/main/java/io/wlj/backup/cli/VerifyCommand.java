@@ -32,8 +32,20 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--deep", description = "Also decode every artifact and compare its plaintext SHA-256.")
     boolean deep;
 
+    @Option(names = "--restore-test", arity = "0..1", fallbackValue = "", paramLabel = "ADMIN_JDBC_URL",
+            description = {"Restore drill: restore the database into a scratch database on this server (a URL naming its maintenance "
+                    + "database, such as jdbc:postgresql://HOST/postgres), check it, drop it, and keep the outcome as a verification record.",
+                    "Without a URL, an embedded PostgreSQL is started for the drill."})
+    String restoreTest;
+
+    @Mixin
+    DatabaseLogin login;
+
     @Override
     public Integer call() throws Exception {
+        if (restoreTest != null) {
+            return drill();
+        }
         BackupSystem backups = deep ? repository.builder(true).build() : repository.system();
         List<VerificationRecord> records;
         if (all) {
@@ -72,5 +84,51 @@ final class VerifyCommand implements Callable<Integer> {
                     + " backup(s) failed verification.");
         }
         return passed ? WljBackup.OK : WljBackup.CHECK_FAILED;
+    }
+
+    /** verify --restore-test: one drill per selected backup, on the given server or an embedded one. */
+    private int drill() throws Exception {
+        BackupSystem backups = repository.builder(true).build();
+        List<io.wlj.backup.BackupId> ids = all ? backups.list().stream().map(io.wlj.backup.repository.ManifestHeader::id).toList()
+                : List.of(selector.resolve(backups));
+        PrintWriter out = spec.commandLine().getOut();
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres embedded = null;
+        try {
+            io.wlj.backup.postgres.PostgresDatabase server;
+            if (restoreTest.isEmpty()) {
+                spec.commandLine().getErr().println("Starting an embedded PostgreSQL for the drill...");
+                embedded = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setCleanDataDirectory(true).start();
+                server = io.wlj.backup.postgres.PostgresDatabase.url(embedded.getJdbcUrl("postgres", "postgres"));
+            } else {
+                server = login.database(restoreTest);
+            }
+            List<VerificationRecord> records = new java.util.ArrayList<>();
+            for (io.wlj.backup.BackupId id : ids) {
+                records.add(io.wlj.backup.postgres.RestoreDrill.on(server).run(backups, id));
+            }
+            boolean passed = records.stream().allMatch(VerificationRecord::passed);
+            if (output.json) {
+                out.println(Json.PRETTY.writeValueAsString(java.util.Map.of("passed", passed, "results", records)));
+            } else {
+                for (VerificationRecord r : records) {
+                    if (r.passed()) {
+                        out.printf("%s  OK      restored into a scratch database and checked: %d table(s), %d row(s), %d gate(s) passed, %d ms%n",
+                                r.backupId(), r.artifacts(), r.bytes(), r.gates().size(), r.duration().toMillis());
+                    } else {
+                        out.printf("%s  FAILED  restore drill%n", r.backupId());
+                    }
+                    r.problems().forEach(p -> out.println("    " + p));
+                }
+            }
+            if (!passed) {
+                spec.commandLine().getErr().println("error: " + records.stream().filter(r -> !r.passed()).count()
+                        + " backup(s) failed their restore drill.");
+            }
+            return passed ? WljBackup.OK : WljBackup.CHECK_FAILED;
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
     }
 }

@@ -1,0 +1,80 @@
+package io.wlj.backup.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wlj.backup.cli.CliTest.Run;
+import io.wlj.backup.testkit.PostgresServer;
+import io.wlj.backup.testkit.TestDatabase;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** verify --restore-test and audit verify through the command line. */
+class DrillCliTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+    PostgresServer server;
+    TestDatabase db;
+
+    @BeforeEach
+    void backUp() throws Exception {
+        repo = tmp.resolve("repo");
+        server = PostgresServer.shared();
+        db = server.createDatabase(server.uniqueDatabaseName("cli_drill"));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE journal (id serial PRIMARY KEY, body text NOT NULL)");
+            s.execute("INSERT INTO journal (body) SELECT repeat('day ', 20) || g FROM generate_series(1, 5000) g");
+        }
+        assertThat(CliTest.run("init", "--repo", repo, "--no-encryption").exit()).isZero();
+        Run backup = CliTest.run("backup", "--repo", repo, "--db", db.jdbcUrl(), "--db-user", db.user());
+        assertThat(backup.exit()).as(backup.err()).isZero();
+    }
+
+    @Test
+    void aDrillPassesThenCatchesACorruptedArtifact() throws Exception {
+        String admin = server.database("postgres").jdbcUrl();
+        Run ok = CliTest.run("verify", "--repo", repo, "--latest", "--restore-test", admin, "--db-user", db.user());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("OK      restored into a scratch database and checked: 1 table(s), 5000 row(s)");
+
+        Path data;
+        try (Stream<Path> files = Files.walk(repo.resolve("backups"))) {
+            // the biggest stored file is the table's data artifact
+            data = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 0x10);
+        }
+        Run failed = CliTest.run("verify", "--repo", repo, "--latest", "--restore-test", admin, "--db-user", db.user());
+        assertThat(failed.exit()).isEqualTo(3);
+        assertThat(failed.out()).contains("FAILED  restore drill").contains("stopped at step 'data'").contains(data.getFileName().toString());
+        assertThat(failed.err()).contains("1 backup(s) failed their restore drill");
+    }
+
+    @Test
+    void auditVerifyFindsTheFirstAlteredLine() throws Exception {
+        assertThat(CliTest.run("backup", "--repo", repo, "--db", db.jdbcUrl(), "--db-user", db.user()).exit()).isZero();
+        Run intact = CliTest.run("audit", "verify", "--repo", repo);
+        assertThat(intact.exit()).as(intact.err()).isZero();
+        assertThat(intact.out()).contains("hash chain unbroken");
+        Path journal = repo.resolve("audit").resolve("journal.jsonl");
+        List<String> lines = Files.readAllLines(journal);
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+        lines.set(0, lines.get(0).replace("\"SUCCESS\"", "\"FAILED\""));
+        Files.write(journal, lines);
+        Run altered = CliTest.run("audit", "verify", "--repo", repo);
+        assertThat(altered.exit()).isEqualTo(3);
+        assertThat(altered.err()).contains("altered at line");
+    }
+}
