@@ -77,4 +77,24 @@ class DrillCliTest {
         assertThat(altered.exit()).isEqualTo(3);
         assertThat(altered.err()).contains("altered at line");
     }
+
+    @Test
+    void statusExitsThreeWhenThereIsNothingAndZeroWhenHealthy() throws Exception {
+        Path empty = tmp.resolve("empty");
+        assertThat(CliTest.run("init", "--repo", empty, "--no-encryption").exit()).isZero();
+        Run none = CliTest.run("status", "--repo", empty, "--json");
+        assertThat(none.exit()).isEqualTo(3);
+        com.fasterxml.jackson.databind.JsonNode json = io.wlj.backup.internal.Json.MAPPER.readTree(none.out());
+        assertThat(json.get("level").asText()).isEqualTo("CRITICAL");
+        assertThat(json.get("checks").get(0).get("message").asText()).contains("no backup at all");
+
+        assertThat(CliTest.run("verify", "--repo", repo, "--latest").exit()).isZero();
+        Run healthy = CliTest.run("status", "--repo", repo, "--max-age", "26h", "--disk-threshold", "100", "--db", db.jdbcUrl(),
+                "--db-user", db.user());
+        assertThat(healthy.exit()).as(healthy.out() + healthy.err()).isZero();
+        assertThat(healthy.out()).contains("freshness default").contains("SELECT 1 answered").contains("Overall: WARNING");
+        Run badDuration = CliTest.run("status", "--repo", repo, "--max-age", "soon");
+        assertThat(badDuration.exit()).isEqualTo(2);
+        assertThat(badDuration.err()).contains("not a duration");
+    }
 }

@@ -1,0 +1,100 @@
+package io.wlj.backup.cli;
+
+import io.wlj.backup.GateResult;
+import io.wlj.backup.health.HealthCheck;
+import io.wlj.backup.health.HealthMonitor;
+import io.wlj.backup.health.HealthReport;
+import io.wlj.backup.health.Level;
+import io.wlj.backup.internal.Durations;
+import io.wlj.backup.internal.Json;
+import io.wlj.backup.postgres.PostgresGates;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", description = {"Health of the repository: freshness of the newest backup per group, its last verification "
+        + "and restore drill, its stored checksums, its size against the ones before, disk usage, and the database when --db is given.",
+        "Needs no key. Exit 0 when nothing is ERROR or worse, else 3."})
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RepositoryOption repository;
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", defaultValue = "26h",
+            description = "The newest backup of each group must be younger (default: ${DEFAULT-VALUE}).")
+    String maxAge;
+
+    @Option(names = "--disk-threshold", paramLabel = "PERCENT", defaultValue = "85",
+            description = "Warn when the repository's file system is fuller than this (default: ${DEFAULT-VALUE}%%).")
+    int diskThreshold;
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "Also check that this database answers (retried 3 times).")
+    String db;
+
+    @Mixin
+    DatabaseLogin login;
+
+    @Override
+    public Integer call() throws Exception {
+        if (diskThreshold < 1 || diskThreshold > 100) {
+            throw io.wlj.backup.BackupException.badInput("--disk-threshold is a percentage between 1 and 100, not " + diskThreshold + ".");
+        }
+        HealthMonitor monitor = HealthMonitor.of(repository.open()).maxAge(Durations.parse(maxAge)).diskThreshold(diskThreshold / 100.0);
+        if (db != null) {
+            var gate = PostgresGates.connectivity().on(login.database(db));
+            monitor = monitor.probe("database", () -> {
+                GateResult r = gate.evaluate(new HealthGateContext());
+                return new HealthCheck("database", r.failed() ? Level.ERROR : Level.INFO, "The database " + r.evidence() + ".");
+            });
+        }
+        HealthReport report = monitor.check();
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", report.time().toString());
+            m.put("level", report.level().name());
+            m.put("checks", report.checks().stream().map(c -> Map.of("name", c.name(), "level", c.level().name(), "message", c.message())).toList());
+            out.println(Json.PRETTY.writeValueAsString(m));
+        } else {
+            for (HealthCheck c : report.checks()) {
+                out.printf("%-9s %-22s %s%n", c.level(), c.name(), c.message());
+            }
+            out.println("Overall: " + report.level());
+        }
+        return report.healthy() ? WljBackup.OK : WljBackup.CHECK_FAILED;
+    }
+
+    /** The connectivity gate run outside any backup or restore. */
+    private static final class HealthGateContext implements io.wlj.backup.spi.GateContext {
+        @Override
+        public io.wlj.backup.Stage stage() {
+            return io.wlj.backup.Stage.BEFORE_BACKUP;
+        }
+
+        @Override
+        public java.util.Optional<io.wlj.backup.repository.Manifest> manifest() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public io.wlj.backup.spi.BackupRepository repository() {
+            return null;
+        }
+
+        @Override
+        public io.wlj.backup.ProgressMonitor progress() {
+            return io.wlj.backup.ProgressMonitor.NONE;
+        }
+    }
+
+}
