@@ -192,7 +192,7 @@ final class DemoCommand implements Callable<Integer> {
             encrypted(work, original);
 
             out.println();
-            out.println("Coming next: more gates, restore drills and health monitoring, and retention.");
+            out.println("Coming next: retention policies and prune.");
         }
     }
 

@@ -44,6 +44,21 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     DatabaseLogin login;
 
+    @Option(names = "--webhook", paramLabel = "URL", description = "Send alerts (WARNING or worse, and recoveries) as JSON POSTs here.")
+    java.net.URI webhook;
+
+    @Option(names = "--alert-command", paramLabel = "PROGRAM", description = "Run this program for each alert, the alert as JSON on its stdin "
+            + "(repeat the option for its arguments: --alert-command /usr/local/bin/page --alert-command oncall).")
+    List<String> alertCommand = new java.util.ArrayList<>();
+
+    @Option(names = "--cooldown", paramLabel = "DURATION", defaultValue = "60m",
+            description = "No second alert for the same check within this time unless it gets worse (default: ${DEFAULT-VALUE}).")
+    String cooldown;
+
+    @Option(names = "--alert-state", paramLabel = "FILE", description = "Where alerts remember what they sent, between runs "
+            + "(default: alerts.json in the repository's directory when alerting).")
+    java.nio.file.Path alertState;
+
     @Override
     public Integer call() throws Exception {
         if (diskThreshold < 1 || diskThreshold > 100) {
@@ -59,6 +74,19 @@ final class StatusCommand implements Callable<Integer> {
         }
         HealthReport report = monitor.check();
         PrintWriter out = spec.commandLine().getOut();
+        io.wlj.backup.health.Alerting.Dispatch alerts = null;
+        if (webhook != null || !alertCommand.isEmpty()) {
+            List<io.wlj.backup.health.AlertSink> sinks = new java.util.ArrayList<>();
+            if (webhook != null) {
+                sinks.add(io.wlj.backup.health.AlertSinks.webhook(webhook));
+            }
+            if (!alertCommand.isEmpty()) {
+                sinks.add(io.wlj.backup.health.AlertSinks.command(alertCommand, java.time.Duration.ofSeconds(60)));
+            }
+            java.nio.file.Path state = alertState != null ? alertState : repository.open().root().resolve("alerts.json");
+            alerts = io.wlj.backup.health.Alerting.to(sinks.toArray(io.wlj.backup.health.AlertSink[]::new))
+                    .cooldown(Durations.parse(cooldown)).stateFile(state).dispatch(report);
+        }
         if (output.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("time", report.time().toString());
@@ -70,6 +98,10 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("%-9s %-22s %s%n", c.level(), c.name(), c.message());
             }
             out.println("Overall: " + report.level());
+        }
+        if (alerts != null) {
+            spec.commandLine().getErr().println("alerts: " + alerts.sent().size() + " sent, " + alerts.suppressed().size()
+                    + " held back by the cooldown" + (alerts.failures().isEmpty() ? "" : "; failed: " + String.join("; ", alerts.failures())));
         }
         return report.healthy() ? WljBackup.OK : WljBackup.CHECK_FAILED;
     }

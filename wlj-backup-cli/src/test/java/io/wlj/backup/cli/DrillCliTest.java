@@ -97,4 +97,22 @@ class DrillCliTest {
         assertThat(badDuration.exit()).isEqualTo(2);
         assertThat(badDuration.err()).contains("not a duration");
     }
+
+    @Test
+    void statusAlertsOnceThenHoldsBackUntilTheCooldownEnds() throws Exception {
+        Path empty = tmp.resolve("empty");
+        assertThat(CliTest.run("init", "--repo", empty, "--no-encryption").exit()).isZero();
+        Path page = tmp.resolve("page.jsonl");
+        Object[] args = {"status", "--repo", empty, "--alert-command", "sh", "--alert-command", "-c", "--alert-command",
+                "cat >> '" + page + "'", "--cooldown", "60m"};
+        Run first = CliTest.run(args);
+        assertThat(first.exit()).isEqualTo(3);
+        assertThat(first.err()).contains("alerts: ").contains(" sent, 0 held back");
+        List<String> paged = Files.readAllLines(page);
+        assertThat(paged).anySatisfy(l -> assertThat(l).contains("\"level\":\"CRITICAL\"").contains("no backup at all"));
+        Run second = CliTest.run(args);
+        assertThat(second.exit()).isEqualTo(3);
+        assertThat(second.err()).contains("alerts: 0 sent");
+        assertThat(Files.readAllLines(page)).hasSameSizeAs(paged);
+    }
 }
