@@ -34,6 +34,8 @@ final class BackupCommand implements Callable<Integer> {
     RepositoryOption repository;
     @Mixin
     OutputOptions output;
+    @Mixin
+    GateOptions gates;
 
     @Option(names = "--files", paramLabel = "DIR", description = "A directory to back up (repeatable).")
     List<Path> files = new ArrayList<>();
@@ -104,6 +106,7 @@ final class BackupCommand implements Callable<Integer> {
             source.include(includes.toArray(String[]::new)).exclude(excludes.toArray(String[]::new));
             builder.source(source.build());
         }
+        gates.apply(builder, GateOptions.Context.BACKUP, db == null ? null : login.database(db));
         BackupSystem backups = builder
                 .compression(Compression.parse(compression))
                 .gates(Stage.AFTER_BACKUP, Gates.checksums())
@@ -118,6 +121,7 @@ final class BackupCommand implements Callable<Integer> {
             json.put("plainBytes", result.plainBytes());
             json.put("storedBytes", result.storedBytes());
             json.put("artifacts", result.manifest().header().artifacts());
+            json.put("gates", result.gates());
             json.put("warnings", result.warnings());
             json.put("durationMillis", result.duration().toMillis());
             out.println(Json.PRETTY.writeValueAsString(json));
@@ -126,6 +130,9 @@ final class BackupCommand implements Callable<Integer> {
                     Sizes.human(result.storedBytes()), result.manifest().header().artifacts().size(), result.duration().toMillis() / 1000.0);
             for (StoredArtifact a : result.manifest().header().artifacts()) {
                 out.printf("  %-40s %10s  sha256 %s%n", a.file(), Sizes.human(a.storedSize()), a.storedSha256());
+            }
+            for (io.wlj.backup.GateResult g : result.gates()) {
+                out.println("  gate " + g.gate() + ": " + g.status() + " - " + g.evidence());
             }
             for (String w : result.warnings()) {
                 out.println("  warning: " + w);

@@ -42,6 +42,8 @@ final class RestoreCommand implements Callable<Integer> {
     BackupSelector selector;
     @Mixin
     OutputOptions output;
+    @Mixin
+    GateOptions gates;
 
     @Option(names = "--to", paramLabel = "DIR", description = "Target directory.")
     Path to;
@@ -103,7 +105,9 @@ final class RestoreCommand implements Callable<Integer> {
             throw BackupException.badInput("Give one restore target: --to DIR for directories, or --target JDBC_URL with a mode "
                     + "(--create, --swap, --replace, --tables/--where, --data-only).");
         }
-        BackupSystem backups = repository.builder(true).build();
+        BackupSystem.Builder configured = repository.builder(true);
+        gates.apply(configured, GateOptions.Context.RESTORE, null);
+        BackupSystem backups = configured.build();
         RestoreRequest request = backups.restore(selector.resolve(backups)).progress(output.progress(spec.commandLine().getErr()));
         boolean destructive;
         if (target != null) {

@@ -25,6 +25,8 @@ final class VerifyCommand implements Callable<Integer> {
     BackupSelector selector;
     @Mixin
     OutputOptions output;
+    @Mixin
+    GateOptions gates;
 
     @Option(names = "--all", description = "Verify every sealed backup.")
     boolean all;
@@ -45,6 +47,9 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (restoreTest != null) {
             return drill();
+        }
+        if (!gates.specs.isEmpty()) {
+            throw BackupException.badInput("--gate applies to a restore drill (--restore-test); verify checks stored bytes.");
         }
         BackupSystem backups = deep ? repository.builder(true).build() : repository.system();
         List<VerificationRecord> records;
@@ -88,7 +93,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** verify --restore-test: one drill per selected backup, on the given server or an embedded one. */
     private int drill() throws Exception {
-        BackupSystem backups = repository.builder(true).build();
+        BackupSystem.Builder configured = repository.builder(true);
+        gates.apply(configured, GateOptions.Context.RESTORE, null);
+        BackupSystem backups = configured.build();
         List<io.wlj.backup.BackupId> ids = all ? backups.list().stream().map(io.wlj.backup.repository.ManifestHeader::id).toList()
                 : List.of(selector.resolve(backups));
         PrintWriter out = spec.commandLine().getOut();

@@ -115,4 +115,25 @@ class DrillCliTest {
         assertThat(second.err()).contains("alerts: 0 sent");
         assertThat(Files.readAllLines(page)).hasSameSizeAs(paged);
     }
+
+    @Test
+    void gatesFromTheCommandLineHaltABackupAndFailADrill() throws Exception {
+        Run good = CliTest.run("backup", "--repo", repo, "--db", db.jdbcUrl(), "--db-user", db.user(), "--gate", "min-rows:journal=1",
+                "--gate", "row-count:journal=5000", "--gate", "decodable", "--gate", "size-anomaly:5:50%", "--json");
+        assertThat(good.exit()).as(good.err()).isZero();
+        assertThat(good.out()).contains("min-rows journal").contains("row-count journal").contains("decodable").contains("size-anomaly");
+        Run halted = CliTest.run("backup", "--repo", repo, "--db", db.jdbcUrl(), "--db-user", db.user(), "--gate", "row-count:journal=4");
+        assertThat(halted.exit()).isEqualTo(3);
+        assertThat(halted.err()).contains("journal has 5000 row(s) where exactly 4 are required");
+        assertThat(CliTest.run("list", "--repo", repo, "--json").out()).as("two sealed, the halted one not")
+                .satisfies(o -> assertThat(io.wlj.backup.internal.Json.MAPPER.readTree(o).size()).isEqualTo(2));
+
+        Run drill = CliTest.run("verify", "--repo", repo, "--latest", "--restore-test", server.database("postgres").jdbcUrl(),
+                "--db-user", db.user(), "--gate", "min-rows:journal=6000", "--gate", "foreign-keys");
+        assertThat(drill.exit()).isEqualTo(3);
+        assertThat(drill.out()).contains("min-rows journal").contains("5000 row(s) where at least 6000 are required");
+        Run unknown = CliTest.run("backup", "--repo", repo, "--db", db.jdbcUrl(), "--db-user", db.user(), "--gate", "vibes");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown gate 'vibes'");
+    }
 }
