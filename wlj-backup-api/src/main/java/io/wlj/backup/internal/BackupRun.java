@@ -133,6 +133,7 @@ public final class BackupRun {
     private Manifest write(BackupId id, Instant start) {
         List<GateResult> gateResults = new ArrayList<>(config.runGates(Stage.BEFORE_BACKUP, null, userProgress));
         steps.add("before-backup gates: " + gateResults.size());
+        gateResults.forEach(g -> steps.add("gate " + g.gate() + ": " + g.status() + " - " + g.evidence()));
         try (PendingBackup pending = config.repository().begin(id)) {
             List<SourceRun> runs = runSources(pending);
             List<StoredArtifact> stored = new ArrayList<>();
@@ -156,6 +157,7 @@ public final class BackupRun {
             List<GateResult> after = config.runGates(Stage.AFTER_BACKUP, draft, userProgress);
             gateResults.addAll(after);
             steps.add("after-backup gates: " + after.size());
+            after.forEach(g -> steps.add("gate " + g.gate() + ": " + g.status() + " - " + g.evidence()));
             detail = new ManifestDetail(sources, details, gateResults);
             Manifest manifest;
             if (confidential) {

@@ -106,8 +106,13 @@ final class RestoreSteps {
                 Duration.between(start, Instant.now()));
     }
 
+    /** The steps and then every gate result, one line each, for the audit journal. */
     List<String> auditSteps() {
-        return done.stream().map(s -> s.name() + ": " + s.detail()).toList();
+        List<String> lines = new ArrayList<>(done.stream().map(s -> s.name() + ": " + s.detail()).toList());
+        synchronized (gates) {
+            gates.forEach(g -> lines.add("gate " + g.gate() + ": " + g.status() + " - " + g.evidence()));
+        }
+        return lines;
     }
 
     /**
