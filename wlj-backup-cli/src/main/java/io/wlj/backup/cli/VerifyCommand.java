@@ -106,6 +106,22 @@ final class VerifyCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("Starting an embedded PostgreSQL for the drill...");
                 embedded = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setCleanDataDirectory(true).start();
                 server = io.wlj.backup.postgres.PostgresDatabase.url(embedded.getJdbcUrl("postgres", "postgres"));
+                int major;
+                try (java.sql.Connection c = embedded.getPostgresDatabase().getConnection(); java.sql.Statement st = c.createStatement();
+                     java.sql.ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+                    rs.next();
+                    major = rs.getInt(1) / 10000;
+                }
+                for (io.wlj.backup.BackupId id : ids) {
+                    // A backup restores into the same or a newer major version, never an older one.
+                    for (io.wlj.backup.repository.SourceDetail d : backups.show(id).requireDetail().sources()) {
+                        Object v = d.metadata().get("serverVersion");
+                        if (v != null && Integer.parseInt(v.toString().replaceAll("^(\\d+).*", "$1")) > major) {
+                            throw BackupException.badInput("Backup " + id + " is of PostgreSQL " + v + ", newer than the embedded "
+                                    + major + "; give a server of its version: --restore-test jdbc:postgresql://HOST/postgres.");
+                        }
+                    }
+                }
             } else {
                 server = login.database(restoreTest);
             }

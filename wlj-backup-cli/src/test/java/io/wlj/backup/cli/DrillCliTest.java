@@ -136,4 +136,12 @@ class DrillCliTest {
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unknown gate 'vibes'");
     }
+
+    @Test
+    void withoutAServerTheDrillRunsOnAnEmbeddedPostgres() {
+        Run drill = CliTest.run("verify", "--repo", repo, "--latest", "--restore-test");
+        assertThat(drill.exit()).as(drill.out() + drill.err()).isZero();
+        assertThat(drill.err()).contains("Starting an embedded PostgreSQL");
+        assertThat(drill.out()).contains("OK      restored into a scratch database and checked: 1 table(s), 5000 row(s)");
+    }
 }
