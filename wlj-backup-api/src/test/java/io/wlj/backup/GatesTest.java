@@ -221,4 +221,30 @@ class GatesTest {
         assertThat(down.evidence()).contains("failed 4 times");
         assertThatThrownBy(() -> Gates.http(URI.create("ftp://x/"), 200)).isInstanceOf(BackupException.class).hasMessageContaining("http or https");
     }
+
+    @Test
+    void checksumsBeforeARestoreStopItWhenAStoredFileWasDamaged() throws Exception {
+        Path data = randomFiles(tmp.resolve("data"), 2, 20_000, 9);
+        FileSystemRepository repo = FileSystemRepository.init(tmp.resolve("repo"));
+        BackupSystem system = BackupSystem.configure().repository(repo).source(FileTreeSource.of("data", data))
+                .gates(Stage.BEFORE_RESTORE, Gates.checksums()).build();
+        BackupResult b = system.backup();
+        Path ok = tmp.resolve("ok");
+        system.restore(b.id()).toDirectory(ok).plan().execute();
+        assertThat(ok.resolve("data/f0")).exists();
+        Path file = repo.pathOf(b.id(), b.manifest().header().artifacts().get(0).file());
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int x = f.read();
+            f.seek(f.length() / 2);
+            f.write(x ^ 4);
+        }
+        Path target = tmp.resolve("target");
+        assertThatThrownBy(() -> system.restore(b.id()).toDirectory(target).plan().execute())
+                .isInstanceOfSatisfying(BackupException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.GATE_FAILED);
+                    assertThat(e.getMessage()).contains("checksums");
+                });
+        assertThat(target).doesNotExist();
+    }
 }
