@@ -152,27 +152,7 @@ class GatesTest {
     }
 
     static GateResult evaluate(io.wlj.backup.spi.ValidationGate gate) {
-        return gate.evaluate(new GateContext() {
-            @Override
-            public Stage stage() {
-                return Stage.AFTER_RESTORE;
-            }
-
-            @Override
-            public Optional<io.wlj.backup.repository.Manifest> manifest() {
-                return Optional.empty();
-            }
-
-            @Override
-            public io.wlj.backup.spi.BackupRepository repository() {
-                return null;
-            }
-
-            @Override
-            public ProgressMonitor progress() {
-                return ProgressMonitor.NONE;
-            }
-        });
+        return gate.evaluate(GateContext.detached(Stage.AFTER_RESTORE));
     }
 
     @Test

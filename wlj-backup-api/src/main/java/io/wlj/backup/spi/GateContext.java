@@ -35,4 +35,33 @@ public interface GateContext {
     default Optional<java.sql.Connection> connection() {
         return Optional.empty();
     }
+
+    /**
+     * A context outside any backup or restore, to run a gate on its own (a health probe, a test):
+     * no manifest, no connection; a gate that needs the repository cannot run in it.
+     */
+    static GateContext detached(Stage stage) {
+        java.util.Objects.requireNonNull(stage, "stage");
+        return new GateContext() {
+            @Override
+            public Stage stage() {
+                return stage;
+            }
+
+            @Override
+            public Optional<Manifest> manifest() {
+                return Optional.empty();
+            }
+
+            @Override
+            public BackupRepository repository() {
+                throw new IllegalStateException("A detached gate context has no repository.");
+            }
+
+            @Override
+            public ProgressMonitor progress() {
+                return ProgressMonitor.NONE;
+            }
+        };
+    }
 }

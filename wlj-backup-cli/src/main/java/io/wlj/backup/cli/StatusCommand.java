@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
         if (db != null) {
             var gate = PostgresGates.connectivity().on(login.database(db));
             monitor = monitor.probe("database", () -> {
-                GateResult r = gate.evaluate(new HealthGateContext());
+                GateResult r = gate.evaluate(io.wlj.backup.spi.GateContext.detached(io.wlj.backup.Stage.BEFORE_BACKUP));
                 return new HealthCheck("database", r.failed() ? Level.ERROR : Level.INFO, "The database " + r.evidence() + ".");
             });
         }
@@ -105,28 +105,4 @@ final class StatusCommand implements Callable<Integer> {
         }
         return report.healthy() ? WljBackup.OK : WljBackup.CHECK_FAILED;
     }
-
-    /** The connectivity gate run outside any backup or restore. */
-    private static final class HealthGateContext implements io.wlj.backup.spi.GateContext {
-        @Override
-        public io.wlj.backup.Stage stage() {
-            return io.wlj.backup.Stage.BEFORE_BACKUP;
-        }
-
-        @Override
-        public java.util.Optional<io.wlj.backup.repository.Manifest> manifest() {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public io.wlj.backup.spi.BackupRepository repository() {
-            return null;
-        }
-
-        @Override
-        public io.wlj.backup.ProgressMonitor progress() {
-            return io.wlj.backup.ProgressMonitor.NONE;
-        }
-    }
-
 }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,27 +61,7 @@ class PostgresGatesTest {
     }
 
     static GateResult evaluate(ValidationGate gate) {
-        return gate.evaluate(new GateContext() {
-            @Override
-            public Stage stage() {
-                return Stage.BEFORE_BACKUP;
-            }
-
-            @Override
-            public Optional<io.wlj.backup.repository.Manifest> manifest() {
-                return Optional.empty();
-            }
-
-            @Override
-            public io.wlj.backup.spi.BackupRepository repository() {
-                return null;
-            }
-
-            @Override
-            public io.wlj.backup.ProgressMonitor progress() {
-                return io.wlj.backup.ProgressMonitor.NONE;
-            }
-        });
+        return gate.evaluate(GateContext.detached(Stage.BEFORE_BACKUP));
     }
 
     @Test
