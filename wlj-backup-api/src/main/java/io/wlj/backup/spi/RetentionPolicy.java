@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Decides which sealed backups to keep. A policy only plans; deleting is the repository's
  * prune operation, which enforces the safety rules (never the newest, the newest verified or a
- * pinned backup) whatever a policy says. Implementations arrive with the retention issue.
+ * pinned backup) whatever a policy says. The built-in implementation is
+ * {@link io.wlj.backup.retention.KeepPolicy}.
  */
 public interface RetentionPolicy {
 

@@ -1,0 +1,169 @@
+package io.wlj.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wlj.backup.repository.ManifestHeader;
+import io.wlj.backup.retention.KeepPolicy;
+import io.wlj.backup.spi.RetentionPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Example;
+
+/** The retention planner: worked examples of restic's documented semantics, and properties over random timelines. */
+class KeepPolicyTest {
+    static final Instant BASE = Instant.parse("2026-03-01T00:00:00Z");
+
+    static ManifestHeader at(Instant t, int n, Map<String, String> labels) {
+        BackupId id = BackupId.parse(BackupId.generate(t).value().substring(0, 16) + "-" + String.format("%06x", n));
+        return new ManifestHeader(1, id, t, t.plusSeconds(1), ManifestHeader.SEALED, "full", labels, "test", List.of(), 100, null, List.of());
+    }
+
+    static List<ManifestHeader> timeline(String... isoTimes) {
+        List<ManifestHeader> out = new ArrayList<>();
+        for (int i = 0; i < isoTimes.length; i++) {
+            out.add(at(Instant.parse(isoTimes[i]), i, Map.of()));
+        }
+        return out;
+    }
+
+    static List<String> kept(RetentionPolicy p, List<ManifestHeader> backups) {
+        Map<BackupId, Instant> times = backups.stream().collect(Collectors.toMap(ManifestHeader::id, ManifestHeader::createdAt));
+        return p.plan(backups, BASE).decisions().stream().filter(RetentionPolicy.Decision::keep).map(d -> times.get(d.id()).toString()).sorted().toList();
+    }
+
+    @Example
+    void dailyKeepsTheNewestOfEachOfTheLastNDaysThatHaveBackups() {
+        List<ManifestHeader> b = timeline("2026-03-01T08:00:00Z", "2026-03-01T20:00:00Z", "2026-03-02T09:00:00Z", "2026-03-05T07:00:00Z",
+                "2026-03-05T23:00:00Z", "2026-03-06T01:00:00Z");
+        // days with backups, newest first: 03-06, 03-05, 03-02, 03-01; three of them; the gap 03-03/04 does not count
+        assertThat(kept(KeepPolicy.keep().daily(3), b)).containsExactly("2026-03-02T09:00:00Z", "2026-03-05T23:00:00Z", "2026-03-06T01:00:00Z");
+    }
+
+    @Example
+    void rulesAreOredAndEachDecisionSaysWhy() {
+        List<ManifestHeader> b = timeline("2026-01-15T12:00:00Z", "2026-02-20T12:00:00Z", "2026-02-27T12:00:00Z", "2026-03-01T12:00:00Z",
+                "2026-03-02T12:00:00Z");
+        RetentionPolicy p = KeepPolicy.keep().last(1).monthly(2).within(Duration.ofDays(2));
+        assertThat(kept(p, b)).containsExactly("2026-02-27T12:00:00Z", "2026-03-01T12:00:00Z", "2026-03-02T12:00:00Z");
+        RetentionPolicy.Decision newest = p.plan(b, BASE).decisions().get(4);
+        assertThat(newest.reasons()).containsExactly("last #1", "monthly #1", "within 2d");
+        assertThat(p.plan(b, BASE).decisions().get(0).reasons()).as("January: neither of the last two months").isEmpty();
+    }
+
+    @Example
+    void weeksAreIsoWeeksAndPeriodsFollowTheZone() {
+        // Sunday 2026-03-01 and Monday 2026-03-02 are in different ISO weeks
+        List<ManifestHeader> b = timeline("2026-02-28T10:00:00Z", "2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z");
+        assertThat(kept(KeepPolicy.keep().weekly(5), b)).containsExactly("2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z");
+        // 23:30 UTC is already the next day in Berlin
+        List<ManifestHeader> late = timeline("2026-03-01T10:00:00Z", "2026-03-01T23:30:00Z");
+        assertThat(kept(KeepPolicy.keep().daily(5), late)).as("one UTC day").hasSize(1);
+        assertThat(kept(KeepPolicy.keep().daily(5).zone(ZoneId.of("Europe/Berlin")), late)).as("two Berlin days").hasSize(2);
+    }
+
+    @Example
+    void labelsKeepAndAFilterThatMatchesNothingIsAnError() {
+        List<ManifestHeader> b = List.of(at(BASE, 1, Map.of("trigger", "release")), at(BASE.plusSeconds(3600), 2, Map.of("trigger", "nightly")));
+        assertThat(kept(KeepPolicy.keep().label("trigger=release"), b)).containsExactly(BASE.toString());
+        assertThatThrownBy(() -> KeepPolicy.keep().label("tirgger").plan(b, BASE)).isInstanceOf(BackupException.class)
+                .hasMessageContaining("matches no backup");
+        assertThatThrownBy(() -> KeepPolicy.keep().plan(b, BASE)).isInstanceOf(BackupException.class).hasMessageContaining("no rule");
+        assertThatThrownBy(() -> KeepPolicy.keep().daily(0)).isInstanceOf(BackupException.class).hasMessageContaining("at least 1");
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    @Provide
+    Arbitrary<List<ManifestHeader>> timelines() {
+        Arbitrary<Long> offsets = Arbitraries.oneOf(
+                Arbitraries.longs().between(-400L * 86400, 400L * 86400),       // irregular over two years
+                Arbitraries.longs().between(0, 3 * 3600),                      // a cluster
+                Arbitraries.longs().between(-2 * 86400, 2 * 86400));           // around the base, future-dated too
+        return offsets.list().ofMinSize(1).ofMaxSize(60).map(list -> {
+            List<ManifestHeader> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(at(BASE.plusSeconds(list.get(i)), i, Map.of()));
+            }
+            return out;
+        });
+    }
+
+    @Provide
+    Arbitrary<KeepPolicy> policies() {
+        Arbitrary<Integer> n = Arbitraries.integers().between(0, 6);
+        Arbitrary<Integer> d = Arbitraries.integers().between(0, 40);
+        Arbitrary<String> zone = Arbitraries.of("UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe");
+        return Combinators.combine(n, n, n, n, n, n, d, zone).as((last, h, dd, w, m, y, within, z) -> {
+            KeepPolicy p = KeepPolicy.keep().zone(ZoneId.of(z));
+            p = last > 0 ? p.last(last) : p;
+            p = h > 0 ? p.hourly(h) : p;
+            p = dd > 0 ? p.daily(dd) : p;
+            p = w > 0 ? p.weekly(w) : p;
+            p = m > 0 ? p.monthly(m) : p;
+            p = y > 0 ? p.yearly(y) : p;
+            p = within > 0 ? p.within(Duration.ofDays(within)) : p;
+            return p.hasRules() ? p : p.last(1);
+        });
+    }
+
+    static Set<BackupId> forgotten(RetentionPolicy p, List<ManifestHeader> b) {
+        return p.plan(b, BASE).decisions().stream().filter(x -> !x.keep()).map(RetentionPolicy.Decision::id).collect(Collectors.toSet());
+    }
+
+    @Property(tries = 300)
+    void theNewestIsKeptAndEveryBackupGetsOneDecision(@ForAll("timelines") List<ManifestHeader> b, @ForAll("policies") KeepPolicy p) {
+        RetentionPolicy.Plan plan = p.plan(b, BASE);
+        assertThat(plan.decisions()).extracting(RetentionPolicy.Decision::id).containsExactlyElementsOf(b.stream().map(ManifestHeader::id).toList());
+        ManifestHeader newest = b.stream().max(java.util.Comparator.comparing(ManifestHeader::createdAt).thenComparing(h -> h.id().value())).orElseThrow();
+        assertThat(plan.decisions()).filteredOn(x -> x.id().equals(newest.id())).singleElement().satisfies(x -> assertThat(x.keep()).isTrue());
+        plan.decisions().stream().filter(RetentionPolicy.Decision::keep).forEach(x -> assertThat(x.reasons()).isNotEmpty());
+    }
+
+    @Property(tries = 300)
+    void planningAgainAfterApplyingForgetsNothingMore(@ForAll("timelines") List<ManifestHeader> b, @ForAll("policies") KeepPolicy p) {
+        Set<BackupId> gone = forgotten(p, b);
+        List<ManifestHeader> after = b.stream().filter(h -> !gone.contains(h.id())).toList();
+        assertThat(forgotten(p, after)).isEmpty();
+    }
+
+    static KeepPolicy build(List<Integer> r) {
+        KeepPolicy p = KeepPolicy.keep().zone(ZoneId.of("Europe/Berlin"));
+        p = r.get(0) > 0 ? p.last(r.get(0)) : p;
+        p = r.get(1) > 0 ? p.hourly(r.get(1)) : p;
+        p = r.get(2) > 0 ? p.daily(r.get(2)) : p;
+        p = r.get(3) > 0 ? p.weekly(r.get(3)) : p;
+        p = r.get(4) > 0 ? p.monthly(r.get(4)) : p;
+        p = r.get(5) > 0 ? p.yearly(r.get(5)) : p;
+        p = r.get(6) > 0 ? p.within(Duration.ofDays(r.get(6))) : p;
+        return p;
+    }
+
+    @Property(tries = 400)
+    void addingARuleNeverForgetsMore(@ForAll("timelines") List<ManifestHeader> b,
+                                     @ForAll("rules") List<Integer> rules, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 6) int added,
+                                     @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int count) {
+        net.jqwik.api.Assume.that(rules.get(added) == 0 && rules.stream().anyMatch(x -> x > 0));
+        List<Integer> more = new ArrayList<>(rules);
+        more.set(added, count);
+        assertThat(forgotten(build(rules), b)).containsAll(forgotten(build(more), b));
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> rules() {
+        return Arbitraries.integers().between(0, 4).list().ofSize(7);
+    }
+}
