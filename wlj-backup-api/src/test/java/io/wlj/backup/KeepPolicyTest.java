@@ -156,14 +156,85 @@ class KeepPolicyTest {
     void addingARuleNeverForgetsMore(@ForAll("timelines") List<ManifestHeader> b,
                                      @ForAll("rules") List<Integer> rules, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 6) int added,
                                      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int count) {
-        net.jqwik.api.Assume.that(rules.get(added) == 0 && rules.stream().anyMatch(x -> x > 0));
-        List<Integer> more = new ArrayList<>(rules);
-        more.set(added, count);
+        List<Integer> base = new ArrayList<>(rules);
+        if (base.stream().allMatch(x -> x == 0)) {
+            base.set((added + 1) % 7, 1);
+        }
+        int slot = -1;
+        for (int k = 0; k < 7 && slot < 0; k++) {
+            if (base.get((added + k) % 7) == 0) {
+                slot = (added + k) % 7;
+            }
+        }
+        if (slot < 0) {
+            return; // every rule is set already: nothing to add
+        }
+        List<Integer> more = new ArrayList<>(base);
+        more.set(slot, count);
+        rules = base;
         assertThat(forgotten(build(rules), b)).containsAll(forgotten(build(more), b));
     }
 
     @Provide
     Arbitrary<List<Integer>> rules() {
-        return Arbitraries.integers().between(0, 4).list().ofSize(7);
+        return Arbitraries.integers().between(0, 4).injectDuplicates(0.5).list().ofSize(7)
+                .map(l -> l.stream().map(x -> x % 2 == 0 ? 0 : x).toList()); // about half the rules unset
+    }
+
+    // ------------------------------------------------------------------ the safety rules over a whole repository
+
+    @Provide
+    Arbitrary<List<ManifestHeader>> labelledTimelines() {
+        Arbitrary<Long> offsets = Arbitraries.longs().between(-200L * 86400, 200L * 86400);
+        Arbitrary<String> groups = Arbitraries.of("db", "files", "");
+        return Combinators.combine(offsets, groups).as((o, g) -> new Object[] {o, g}).list().ofMinSize(1).ofMaxSize(50).map(list -> {
+            List<ManifestHeader> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String g = (String) list.get(i)[1];
+                out.add(at(BASE.plusSeconds((Long) list.get(i)[0]), i, g.isEmpty() ? Map.of() : Map.of("group", g)));
+            }
+            return out;
+        });
+    }
+
+    @Property(tries = 300)
+    void newestNewestVerifiedAndPinnedAreNeverForgotten(@ForAll("labelledTimelines") List<ManifestHeader> b,
+                                                        @ForAll("policies") KeepPolicy p, @ForAll java.util.Random random) {
+        Set<BackupId> verified = new HashSet<>();
+        Set<BackupId> pinned = new HashSet<>();
+        for (ManifestHeader h : b) {
+            if (random.nextInt(4) == 0) {
+                verified.add(h.id());
+            }
+            if (random.nextInt(10) == 0) {
+                pinned.add(h.id());
+            }
+        }
+        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, pinned,
+                io.wlj.backup.retention.PrunePlan::groupOf, BASE);
+        Set<BackupId> forget = new HashSet<>(plan.forget());
+        pinned.forEach(id -> assertThat(forget).doesNotContain(id));
+        Map<String, List<ManifestHeader>> byGroup = b.stream().collect(Collectors.groupingBy(io.wlj.backup.retention.PrunePlan::groupOf));
+        byGroup.forEach((g, list) -> {
+            java.util.Comparator<ManifestHeader> order = java.util.Comparator.comparing(ManifestHeader::createdAt).thenComparing(h -> h.id().value());
+            assertThat(forget).doesNotContain(list.stream().max(order).orElseThrow().id());
+            list.stream().filter(h -> verified.contains(h.id())).max(order).ifPresent(v -> assertThat(forget).doesNotContain(v.id()));
+            assertThat(list.stream().map(ManifestHeader::id).filter(id -> !forget.contains(id))).as("group %s is never emptied", g).isNotEmpty();
+        });
+        plan.groups().values().stream().flatMap(List::stream).filter(RetentionPolicy.Decision::keep)
+                .forEach(d -> assertThat(d.reasons()).isNotEmpty());
+    }
+
+    @Example
+    void theSafetyRulesShowInTheReasons() {
+        List<ManifestHeader> b = timeline("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z");
+        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(KeepPolicy.keep().last(1), b, Set.of(b.get(1).id()),
+                Set.of(b.get(0).id()), io.wlj.backup.retention.PrunePlan::groupOf, BASE);
+        List<RetentionPolicy.Decision> d = plan.groups().get("default");
+        assertThat(d.get(0).reasons()).containsExactly("pinned");
+        assertThat(d.get(1).reasons()).containsExactly("newest verified");
+        assertThat(d.get(2).keep()).isFalse();
+        assertThat(d.get(3).reasons()).containsExactly("last #1", "newest");
+        assertThat(plan.forget()).containsExactly(b.get(2).id());
     }
 }
