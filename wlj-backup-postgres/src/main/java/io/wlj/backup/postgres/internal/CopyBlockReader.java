@@ -52,6 +52,22 @@ final class CopyBlockReader {
     }
 
     /** Streams the rows of the current block to {@code sink}, consuming its end marker. */
+    /**
+     * Moves to the block of {@code table}, past the settings that make an artifact a psql script
+     * on its own; a different table there means the artifact and its table of contents disagree.
+     */
+    String expectBlock(Toc.TableData table, String artifact) throws IOException {
+        String header = nextHeader();
+        while (header != null && header.startsWith("SET ")) {
+            header = nextHeader();
+        }
+        if (!table.copy().equals(header)) {
+            throw new io.wlj.backup.IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
+                    + table.qualifiedName() + " where its table of contents says it does.");
+        }
+        return header;
+    }
+
     /** As {@link #copyRows(long, Sink)} with the block's recorded length, or by scanning when none was recorded. */
     void copyRows(Toc.TableData table, Sink sink) throws IOException, java.sql.SQLException {
         if (table.bytes() > 0 || table.rows() == 0) {

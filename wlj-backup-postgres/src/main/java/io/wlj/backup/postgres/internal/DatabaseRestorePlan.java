@@ -163,7 +163,7 @@ public final class DatabaseRestorePlan implements RestorePlan {
         try (RepositoryLock lock = context.lockRepository("restore " + backupId() + " into database " + subject)) {
             steps.runGatesBefore();
             if (swap && !settings.terminateSessions()) {
-                requireNoSessions(); // fail before hours of loading, not after
+                new DatabaseSwap(admin, false).clearSessions(liveName); // fail before hours of loading, not after
             }
             steps.run("create", () -> {
                 checkServer();
@@ -242,19 +242,6 @@ public final class DatabaseRestorePlan implements RestorePlan {
                             "stoppedAt", failure.stoppedAt(), "message", failure.getMessage()));
             context.emit(BackupEvent.Type.RESTORE_FAILED, subject, failure.getMessage());
             throw failure;
-        }
-    }
-
-    private void requireNoSessions() {
-        try (Connection c = admin.open()) {
-            List<String> s = DatabaseNames.sessions(c, liveName);
-            if (!s.isEmpty()) {
-                throw new BackupException(ErrorCode.TARGET_NOT_EMPTY, "Database " + Sql.ident(liveName) + " has " + s.size()
-                        + " other session(s) (" + String.join(", ", s) + "), so it cannot be renamed; stop them, or allow "
-                        + "terminating them (terminateSessions / --terminate-sessions).");
-            }
-        } catch (SQLException e) {
-            throw new BackupException(ErrorCode.SOURCE_FAILED, "Cannot inspect the target server: " + Failures.describe(e) + ".", null);
         }
     }
 

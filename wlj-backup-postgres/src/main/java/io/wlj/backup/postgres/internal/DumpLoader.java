@@ -68,14 +68,7 @@ final class DumpLoader {
         try (InputStream in = dump.open(artifact)) {
             CopyBlockReader reader = new CopyBlockReader(in);
             for (Toc.TableData t : tables) {
-                String header = reader.nextHeader();
-                while (header != null && header.startsWith("SET ")) {
-                    header = reader.nextHeader(); // the preamble that makes the artifact a psql script on its own
-                }
-                if (!t.copy().equals(header)) {
-                    throw new IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
-                            + t.qualifiedName() + " where its table of contents says it does.");
-                }
+                String header = reader.expectBlock(t, artifact);
                 // A small table gains nothing from freezing, and its own TRUNCATE (new files) would cost
                 // more than it saves when there are thousands of them.
                 Freeze f = freeze == Freeze.TRUNCATE_FIRST && t.bytes() < FREEZE_MIN_BYTES ? Freeze.NO : freeze;
@@ -85,31 +78,15 @@ final class DumpLoader {
                     Sql.execute(c, "BEGIN");
                     Sql.execute(c, "TRUNCATE ONLY " + Sql.ident(t.schema()) + "." + Sql.ident(t.name()));
                 }
-                CopyIn copyIn = copy.copyIn(sql);
-                try {
-                    reader.copyRows(t, copyIn::writeToCopy);
-                    long loaded = copyIn.endCopy();
-                    if (f == Freeze.TRUNCATE_FIRST) {
-                        Sql.execute(c, "COMMIT");
-                    }
-                    if (loaded != t.rows()) {
-                        throw new IntegrityException(artifact, "Table " + t.qualifiedName() + " got " + loaded
-                                + " rows where the backup recorded " + t.rows() + ".");
-                    }
-                    rows += loaded;
-                } catch (SQLException | IOException | RuntimeException e) {
-                    if (copyIn.isActive()) {
-                        try {
-                            copyIn.cancelCopy();
-                        } catch (SQLException ignored) {
-                            // the connection's work is rolled back or dropped with it
-                        }
-                    }
-                    if (e instanceof SQLException se) {
-                        throw new SQLException("loading table " + t.qualifiedName() + ": " + Failures.describe(se), se.getSQLState(), se);
-                    }
-                    throw e;
+                long loaded = copyBlock(copy, sql, reader, t, "loading");
+                if (f == Freeze.TRUNCATE_FIRST) {
+                    Sql.execute(c, "COMMIT");
                 }
+                if (loaded != t.rows()) {
+                    throw new IntegrityException(artifact, "Table " + t.qualifiedName() + " got " + loaded
+                            + " rows where the backup recorded " + t.rows() + ".");
+                }
+                rows += loaded;
             }
             if (reader.nextHeader() != null) {
                 throw new IntegrityException(artifact, "The data artifact " + artifact + " holds more than its table of contents lists.");
@@ -117,6 +94,32 @@ final class DumpLoader {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return rows;
+    }
+
+    /**
+     * Streams one block's rows through {@code COPY sql FROM STDIN} and returns the server's row
+     * count; on failure the COPY is cancelled and the error names the table and what was being
+     * done ({@code loading}, {@code staging}).
+     */
+    static long copyBlock(CopyManager copy, String sql, CopyBlockReader reader, Toc.TableData t, String doing)
+            throws SQLException, IOException {
+        CopyIn copyIn = copy.copyIn(sql);
+        try {
+            reader.copyRows(t, copyIn::writeToCopy);
+            return copyIn.endCopy();
+        } catch (SQLException | IOException | RuntimeException e) {
+            if (copyIn.isActive()) {
+                try {
+                    copyIn.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the connection's work is rolled back or dropped with it
+                }
+            }
+            if (e instanceof SQLException se) {
+                throw new SQLException(doing + " table " + t.qualifiedName() + ": " + Failures.describe(se), se.getSQLState(), se);
+            }
+            throw e;
+        }
     }
 
     static void sequences(Connection c, Toc toc) throws SQLException {

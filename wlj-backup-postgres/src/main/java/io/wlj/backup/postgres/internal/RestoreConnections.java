@@ -32,10 +32,6 @@ public final class RestoreConnections {
         return database;
     }
 
-    RestoreConnections withDatabase(String name) {
-        return new RestoreConnections(database.withDatabase(name), backoff);
-    }
-
     /** A connection in the driver's default (extended) protocol: one statement per call. */
     Connection open() {
         return open(false);

@@ -53,10 +53,6 @@ final class RestoreSteps {
         planned.add(new Planned(key, description));
     }
 
-    List<Planned> planned() {
-        return List.copyOf(planned);
-    }
-
     List<String> descriptions() {
         return planned.stream().map(Planned::description).toList();
     }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
@@ -51,14 +50,7 @@ final class TableStaging {
             try (InputStream in = dump.open(artifact)) {
                 CopyBlockReader reader = new CopyBlockReader(in);
                 for (Toc.TableData t : a.getValue()) {
-                    String header = reader.nextHeader();
-                    while (header != null && header.startsWith("SET ")) {
-                        header = reader.nextHeader();
-                    }
-                    if (!t.copy().equals(header)) {
-                        throw new IntegrityException(artifact, "The data artifact " + artifact + " does not hold table "
-                                + t.qualifiedName() + " where its table of contents says it does.");
-                    }
+                    reader.expectBlock(t, artifact);
                     if (!wanted.contains(t.qualifiedName())) {
                         reader.copyRows(t, (b, off, len) -> { });
                         continue;
@@ -68,20 +60,7 @@ final class TableStaging {
                     String columns = t.columns().stream().map(Sql::ident).collect(Collectors.joining(", "));
                     Sql.execute(c, "CREATE TEMPORARY TABLE " + name + " ON COMMIT DROP AS SELECT " + columns + " FROM "
                             + target.sql() + " WITH NO DATA");
-                    CopyIn copyIn = copy.copyIn("COPY pg_temp." + name + " (" + columns + ") FROM STDIN");
-                    long rows;
-                    try {
-                        reader.copyRows(t, copyIn::writeToCopy);
-                        rows = copyIn.endCopy();
-                    } catch (SQLException | IOException | RuntimeException e) {
-                        if (copyIn.isActive()) {
-                            copyIn.cancelCopy();
-                        }
-                        if (e instanceof SQLException se) {
-                            throw new SQLException("staging table " + t.qualifiedName() + ": " + Failures.describe(se), se.getSQLState(), se);
-                        }
-                        throw e;
-                    }
+                    long rows = DumpLoader.copyBlock(copy, "COPY pg_temp." + name + " (" + columns + ") FROM STDIN", reader, t, "staging");
                     if (rows != t.rows()) {
                         throw new IntegrityException(artifact, "Table " + t.qualifiedName() + " has " + rows
                                 + " rows in the backup's data where its table of contents records " + t.rows() + ".");
