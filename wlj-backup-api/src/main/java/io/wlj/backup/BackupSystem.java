@@ -10,6 +10,10 @@ import io.wlj.backup.repository.Leftover;
 import io.wlj.backup.repository.LockMode;
 import io.wlj.backup.repository.Manifest;
 import io.wlj.backup.repository.ManifestHeader;
+import io.wlj.backup.repository.Pin;
+import io.wlj.backup.retention.GroupBy;
+import io.wlj.backup.retention.Prune;
+import io.wlj.backup.spi.RetentionPolicy;
 import io.wlj.backup.repository.VerificationRecord;
 import io.wlj.backup.spi.BackupRepository;
 import io.wlj.backup.spi.BackupSource;
@@ -43,10 +47,15 @@ import java.util.Set;
  * }</pre>
  */
 public final class BackupSystem {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupSystem.class);
     private final EngineConfig config;
+    private final RetentionPolicy retention;
+    private final GroupBy grouping;
 
-    private BackupSystem(EngineConfig config) {
+    private BackupSystem(EngineConfig config, RetentionPolicy retention, GroupBy grouping) {
         this.config = config;
+        this.retention = retention;
+        this.grouping = grouping;
     }
 
     public static Builder configure() {
@@ -75,7 +84,60 @@ public final class BackupSystem {
                 throw BackupException.badInput("Label '" + k + "' must be a short name of letters, digits, '.', '-', '_' with a value under 256 characters.");
             }
         });
-        return new BackupRun(config, Map.copyOf(labels), progress).run();
+        BackupResult result = new BackupRun(config, Map.copyOf(labels), progress).run();
+        if (retention == null) {
+            return result;
+        }
+        // Only a sealed backup gets here: a failed or empty one threw above and triggers no retention.
+        try {
+            return result.withRetention(prune().call());
+        } catch (BackupException e) {
+            LOG.warn("Backup {} is sealed, but the retention policy was not applied: {}", result.id(), e.getMessage());
+            return result.withWarning("The retention policy was not applied: " + e.getMessage());
+        }
+    }
+
+    /** A prune by the retention policy configured with {@link Builder#retention}; configure it further, then call it. */
+    public Prune prune() {
+        if (retention == null) {
+            throw BackupException.badInput("No retention policy is configured; give one to prune(policy) or Builder.retention(...).");
+        }
+        return Prune.of(config.repository(), retention).groupBy(grouping);
+    }
+
+    /** A prune of this repository by {@code policy}; configure it further (dry run, grouping, grace), then call it. */
+    public Prune prune(RetentionPolicy policy) {
+        return Prune.of(config.repository(), policy).groupBy(grouping);
+    }
+
+    /** Pins a sealed backup so that no prune deletes it, with a note saying why. */
+    public Pin pin(BackupId id, String note) {
+        Instant start = Instant.now();
+        try (RepositoryLock lock = config.repository().lock(LockMode.SHARED, "pin " + id)) {
+            Pin pin = new Pin(id, start, HostInfo.user() + "@" + HostInfo.host(), note);
+            config.repository().pin(pin);
+            config.repository().journal().append(new AuditEntry("pin", start, Instant.now(), "SUCCESS", List.of("pinned " + id),
+                    List.of(), Map.of("backupId", id.value(), "note", pin.note()), HostInfo.host(), HostInfo.user()));
+            return pin;
+        }
+    }
+
+    /** Removes the pin of a backup; false when it was not pinned. */
+    public boolean unpin(BackupId id) {
+        Instant start = Instant.now();
+        try (RepositoryLock lock = config.repository().lock(LockMode.SHARED, "unpin " + id)) {
+            boolean removed = config.repository().unpin(id);
+            if (removed) {
+                config.repository().journal().append(new AuditEntry("unpin", start, Instant.now(), "SUCCESS", List.of("unpinned " + id),
+                        List.of(), Map.of("backupId", id.value()), HostInfo.host(), HostInfo.user()));
+            }
+            return removed;
+        }
+    }
+
+    /** Every pinned backup. */
+    public List<Pin> pins() {
+        return config.repository().pins();
     }
 
     /** Sealed backups, oldest first. */
@@ -232,8 +294,28 @@ public final class BackupSystem {
         private final List<BackupListener> listeners = new ArrayList<>();
         private int parallelism = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         private io.wlj.backup.spi.ManifestSigner signer;
+        private RetentionPolicy retention;
+        private GroupBy grouping = GroupBy.standard();
 
         private Builder() {
+        }
+
+        /**
+         * A retention policy applied after each sealed backup (never after a failed one), grouped
+         * by sources and the {@code group} label; also what {@link BackupSystem#prune()} applies.
+         */
+        public Builder retention(RetentionPolicy policy) {
+            if (this.retention != null) {
+                throw BackupException.badInput("A retention policy is already set (" + this.retention + ").");
+            }
+            this.retention = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How prunes of this system group backups (default {@link GroupBy#standard()}). */
+        public Builder groupBy(GroupBy grouping) {
+            this.grouping = Objects.requireNonNull(grouping, "grouping");
+            return this;
         }
 
         public Builder repository(BackupRepository repository) {
@@ -323,7 +405,10 @@ public final class BackupSystem {
             }
             Map<Stage, List<ValidationGate>> frozen = new LinkedHashMap<>();
             gates.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-            return new BackupSystem(new EngineConfig(repository, sources, stages, frozen, listeners, parallelism, signer));
+            if (retention instanceof io.wlj.backup.retention.KeepPolicy kp && !kp.hasRules()) {
+                throw BackupException.badInput("The retention policy has no rule and would keep nothing; give at least one keep rule.");
+            }
+            return new BackupSystem(new EngineConfig(repository, sources, stages, frozen, listeners, parallelism, signer), retention, grouping);
         }
     }
 }

@@ -32,10 +32,20 @@ class CrashSafetyTest {
         final List<String> seen = new ArrayList<>();
         final AtomicInteger countdown = new AtomicInteger(-1);
         volatile String failedAt;
+        volatile String failOn;
+
+        /** Fails every step starting with {@code prefix} (null: none). */
+        void failAt(String prefix) {
+            failOn = prefix;
+        }
 
         @Override
         public synchronized void before(String step) throws IOException {
             seen.add(step);
+            if (failOn != null && step.startsWith(failOn)) {
+                failedAt = step;
+                throw new IOException("injected failure at " + step);
+            }
             if (countdown.get() >= 0 && countdown.getAndDecrement() == 0) {
                 failedAt = step;
                 throw new IOException("injected failure at " + step);

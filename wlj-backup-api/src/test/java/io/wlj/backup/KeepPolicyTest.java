@@ -26,10 +26,13 @@ import net.jqwik.api.Example;
 /** The retention planner: worked examples of restic's documented semantics, and properties over random timelines. */
 class KeepPolicyTest {
     static final Instant BASE = Instant.parse("2026-03-01T00:00:00Z");
+    /** "Now" for the worked examples: after every backup in them. */
+    static final Instant LATER = Instant.parse("2030-01-01T00:00:00Z");
 
     static ManifestHeader at(Instant t, int n, Map<String, String> labels) {
         BackupId id = BackupId.parse(BackupId.generate(t).value().substring(0, 16) + "-" + String.format("%06x", n));
-        return new ManifestHeader(1, id, t, t.plusSeconds(1), ManifestHeader.SEALED, "full", labels, "test", List.of(), 100, null, List.of());
+        return new ManifestHeader(1, id, t, t.plusSeconds(1), ManifestHeader.SEALED, "full", labels, "test", 
+                List.of(new io.wlj.backup.repository.StoredArtifact("db.sql.zst", 100, "00")), 100, null, List.of(), List.of("db"));
     }
 
     static List<ManifestHeader> timeline(String... isoTimes) {
@@ -42,7 +45,7 @@ class KeepPolicyTest {
 
     static List<String> kept(RetentionPolicy p, List<ManifestHeader> backups) {
         Map<BackupId, Instant> times = backups.stream().collect(Collectors.toMap(ManifestHeader::id, ManifestHeader::createdAt));
-        return p.plan(backups, BASE).decisions().stream().filter(RetentionPolicy.Decision::keep).map(d -> times.get(d.id()).toString()).sorted().toList();
+        return p.plan(backups, LATER).decisions().stream().filter(RetentionPolicy.Decision::keep).map(d -> times.get(d.id()).toString()).sorted().toList();
     }
 
     @Example
@@ -59,20 +62,23 @@ class KeepPolicyTest {
                 "2026-03-02T12:00:00Z");
         RetentionPolicy p = KeepPolicy.keep().last(1).monthly(2).within(Duration.ofDays(2));
         assertThat(kept(p, b)).containsExactly("2026-02-27T12:00:00Z", "2026-03-01T12:00:00Z", "2026-03-02T12:00:00Z");
-        RetentionPolicy.Decision newest = p.plan(b, BASE).decisions().get(4);
+        RetentionPolicy.Decision newest = p.plan(b, LATER).decisions().get(4);
         assertThat(newest.reasons()).containsExactly("last #1", "monthly #1", "within 2d");
-        assertThat(p.plan(b, BASE).decisions().get(0).reasons()).as("January: neither of the last two months").isEmpty();
+        assertThat(p.plan(b, LATER).decisions().get(0).reasons()).as("January: neither of the last two months").isEmpty();
     }
 
     @Example
     void weeksAreIsoWeeksAndPeriodsFollowTheZone() {
         // Sunday 2026-03-01 and Monday 2026-03-02 are in different ISO weeks
         List<ManifestHeader> b = timeline("2026-02-28T10:00:00Z", "2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z");
-        assertThat(kept(KeepPolicy.keep().weekly(5), b)).containsExactly("2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z");
+        assertThat(kept(KeepPolicy.keep().weekly(2), b)).containsExactly("2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z");
+        // with weeks left over, the oldest backup is kept too, as restic does
+        assertThat(KeepPolicy.keep().weekly(5).plan(b, LATER).decisions()).extracting(RetentionPolicy.Decision::reasons)
+                .containsExactly(List.of("oldest weekly"), List.of("weekly #2"), List.of("weekly #1"));
         // 23:30 UTC is already the next day in Berlin
         List<ManifestHeader> late = timeline("2026-03-01T10:00:00Z", "2026-03-01T23:30:00Z");
-        assertThat(kept(KeepPolicy.keep().daily(5), late)).as("one UTC day").hasSize(1);
-        assertThat(kept(KeepPolicy.keep().daily(5).zone(ZoneId.of("Europe/Berlin")), late)).as("two Berlin days").hasSize(2);
+        assertThat(kept(KeepPolicy.keep().daily(1), late)).as("one UTC day").hasSize(1);
+        assertThat(kept(KeepPolicy.keep().daily(2).zone(ZoneId.of("Europe/Berlin")), late)).as("two Berlin days").hasSize(2);
     }
 
     @Example
@@ -83,6 +89,74 @@ class KeepPolicyTest {
                 .hasMessageContaining("matches no backup");
         assertThatThrownBy(() -> KeepPolicy.keep().plan(b, BASE)).isInstanceOf(BackupException.class).hasMessageContaining("no rule");
         assertThatThrownBy(() -> KeepPolicy.keep().daily(0)).isInstanceOf(BackupException.class).hasMessageContaining("at least 1");
+    }
+
+    // ------------------------------------------------------------------ restic's documented semantics, as a table
+
+    /** One worked example: a timeline, a policy, and the backups restic's documentation says are kept. */
+    record Worked(String what, List<String> timeline, KeepPolicy policy, List<String> kept) {
+    }
+
+    static List<String> everyDay(String from, String to, String at) {
+        List<String> out = new ArrayList<>();
+        for (java.time.LocalDate d = java.time.LocalDate.parse(from); !d.isAfter(java.time.LocalDate.parse(to)); d = d.plusDays(1)) {
+            out.add(d + "T" + at + "Z");
+        }
+        return out;
+    }
+
+    static List<Worked> resticTable() {
+        List<String> sundays = new ArrayList<>();
+        for (java.time.LocalDate d = java.time.LocalDate.parse("2019-09-01"); !d.isAfter(java.time.LocalDate.parse("2019-11-17")); d = d.plusWeeks(1)) {
+            sundays.add(d + "T11:00:00Z");
+        }
+        List<String> forum = List.of("2026-05-01T08:00:00Z", "2026-05-02T08:00:00Z", "2026-05-02T11:00:00Z", "2026-05-04T09:00:00Z",
+                "2026-05-05T10:00:00Z");
+        List<String> longRun = new ArrayList<>(everyDay("2025-12-25", "2025-12-31", "12:00:00"));
+        longRun.addAll(List.of("2025-12-21T12:00:00Z", "2025-12-14T12:00:00Z", "2025-12-07T12:00:00Z"));
+        for (String m : List.of("2025-11-30", "2025-10-31", "2025-09-30", "2025-08-31", "2025-07-31", "2025-06-30", "2025-05-31",
+                "2025-04-30", "2025-03-31", "2025-02-28", "2025-01-31", "2024-12-31", "2023-12-31", "2023-01-01")) {
+            longRun.add(m + "T12:00:00Z");
+        }
+        return List.of(
+                // doc/060_forget.rst: one backup every Sunday for 12 weeks; --keep-daily 4 keeps the last four Sundays
+                new Worked("Sundays, keep-daily 4", sundays, KeepPolicy.keep().daily(4), sundays.subList(8, 12)),
+                // days without backups do not count, only the newest of a day is kept
+                new Worked("gaps, keep-daily 4", forum, KeepPolicy.keep().daily(4),
+                        List.of(forum.get(0), forum.get(2), forum.get(3), forum.get(4))),
+                // within-daily 4d: only days within 4 days of the newest backup (May 1 10:00 onwards)
+                new Worked("gaps, keep-within-daily 4d", forum, KeepPolicy.keep().withinDaily(Duration.ofDays(4)),
+                        List.of(forum.get(2), forum.get(3), forum.get(4))),
+                // within is measured from the newest backup, not from now
+                new Worked("keep-within 2d", forum, KeepPolicy.keep().within(Duration.ofDays(2)), List.of(forum.get(3), forum.get(4))),
+                // "one backup every day": daily 7 + weekly 5 + monthly 12 + yearly 75, the rules ORed; the weekly
+                // and monthly rules overlap the dailies, and with years left over the oldest backup is kept too
+                new Worked("three years of dailies, 7/5/12/75", everyDay("2023-01-01", "2025-12-31", "12:00:00"),
+                        KeepPolicy.keep().daily(7).weekly(5).monthly(12).yearly(75), longRun.stream().sorted().toList()),
+                // keep-last counts backups, not periods
+                new Worked("keep-last 3", forum, KeepPolicy.keep().last(3), forum.subList(2, 5)));
+    }
+
+    @Example
+    void resultsMatchTheWorkedExamplesOfResticsDocumentation() {
+        for (Worked w : resticTable()) {
+            assertThat(kept(w.policy(), timeline(w.timeline().toArray(String[]::new)))).as(w.what())
+                    .containsExactlyElementsOf(w.kept().stream().sorted().toList());
+        }
+        List<ManifestHeader> sundays = timeline(resticTable().get(0).timeline().toArray(String[]::new));
+        assertThat(KeepPolicy.keep().daily(4).plan(sundays, LATER).decisions().get(11).reasons()).containsExactly("daily #1");
+        List<ManifestHeader> daily = timeline(everyDay("2023-01-01", "2025-12-31", "12:00:00").toArray(String[]::new));
+        assertThat(KeepPolicy.keep().yearly(75).plan(daily, LATER).decisions().get(0).reasons()).containsExactly("oldest yearly");
+    }
+
+    @Example
+    void futureDatedBackupsAreKeptAndCountForNoRule() {
+        Instant now = Instant.parse("2026-05-05T12:00:00Z");
+        List<ManifestHeader> b = timeline("2026-05-03T12:00:00Z", "2026-05-04T12:00:00Z", "2026-05-09T12:00:00Z");
+        List<RetentionPolicy.Decision> d = KeepPolicy.keep().last(1).within(Duration.ofHours(1)).plan(b, now).decisions();
+        assertThat(d.get(0).keep()).as("the future-dated backup does not take the place of last #1").isFalse();
+        assertThat(d.get(1).reasons()).containsExactly("last #1", "within 1h");
+        assertThat(d.get(2).reasons()).containsExactly("future-dated");
     }
 
     // ------------------------------------------------------------------ properties
@@ -210,7 +284,7 @@ class KeepPolicyTest {
                 pinned.add(h.id());
             }
         }
-        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, pinned,
+        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, Set.of(), pinned,
                 io.wlj.backup.retention.PrunePlan::groupOf, BASE);
         Set<BackupId> forget = new HashSet<>(plan.forget());
         pinned.forEach(id -> assertThat(forget).doesNotContain(id));
@@ -228,8 +302,8 @@ class KeepPolicyTest {
     @Example
     void theSafetyRulesShowInTheReasons() {
         List<ManifestHeader> b = timeline("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z");
-        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(KeepPolicy.keep().last(1), b, Set.of(b.get(1).id()),
-                Set.of(b.get(0).id()), io.wlj.backup.retention.PrunePlan::groupOf, BASE);
+        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(KeepPolicy.keep().last(1), b, Set.of(b.get(1).id()), Set.of(),
+                Set.of(b.get(0).id()), io.wlj.backup.retention.PrunePlan::groupOf, LATER);
         List<RetentionPolicy.Decision> d = plan.groups().get("default");
         assertThat(d.get(0).reasons()).containsExactly("pinned");
         assertThat(d.get(1).reasons()).containsExactly("newest verified");

@@ -92,7 +92,8 @@ class ManifestAndCodecPropertyTest {
                 stored.list().ofMaxSize(5), Arbitraries.longs().greaterOrEqual(0), detailFiles)
                 .as((created, completed, labels, artifacts, bytes, detailFile) -> new ManifestHeader(Manifest.FORMAT_VERSION,
                         BackupId.generate(created), created, completed, ManifestHeader.SEALED, "full", labels, "1.2.3", artifacts, bytes,
-                        detailFile, detailFile == null ? List.of() : List.of("zstd", "openpgp")));
+                        detailFile, detailFile == null ? List.of() : List.of("zstd", "openpgp"),
+                        artifacts.stream().map(a -> a.file().split("\\.")[0]).distinct().toList()));
         Arbitrary<ManifestDetail> detail = Combinators.combine(sources.list().ofMaxSize(3), details.list().ofMaxSize(5), gates.list().ofMaxSize(4))
                 .as(ManifestDetail::new);
         return Combinators.combine(headers, detail).as(Manifest::new);

@@ -183,7 +183,21 @@ public final class BackupRun {
 
     private ManifestHeader header(BackupId id, Instant start, List<StoredArtifact> stored, long storedBytes, String detailFile) {
         return new ManifestHeader(Manifest.FORMAT_VERSION, id, start, Instant.now(), ManifestHeader.SEALED, "full", labels,
-                Version.current(), stored, storedBytes, detailFile, detailFile == null ? List.of() : codecIds());
+                Version.current(), stored, storedBytes, detailFile, detailFile == null ? List.of() : codecIds(),
+                config.sources().stream().map(s -> publicSourceName(s.name())).toList());
+    }
+
+    /**
+     * A source's name as the public header shows it: as configured, or in an encrypted
+     * repository a short digest salted with the repository id, which groups backups for
+     * retention without naming what they hold.
+     */
+    private String publicSourceName(String name) {
+        if (!confidential) {
+            return name;
+        }
+        String salted = config.repository().config().repositoryId() + ":" + name;
+        return "src-" + Sha256.of(salted.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 10);
     }
 
     private List<String> codecIds() {

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * wlj-repository.json          the repository's config
  * backups/&lt;id&gt;/...            artifacts, then manifest.json written last
  * verifications/&lt;id&gt;/*.json   verification records
+ * pins/&lt;id&gt;.json               pinned backups, kept by prune whatever the policy
  * locks/                       shared and exclusive lock files
  * audit/journal.jsonl          hash-chained journal of operations
  * </pre>
@@ -57,6 +58,8 @@ public final class FileSystemRepository implements BackupRepository {
     public static final String CONFIG_FILE = "wlj-repository.json";
     public static final String MANIFEST_FILE = "manifest.json";
     public static final String SIGNATURE_FILE = "manifest.json.sig";
+    /** What an unsealed manifest is renamed to: marks a backup a prune began to forget. */
+    public static final String FORGOTTEN_FILE = "forgotten.json";
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
     private static final DateTimeFormatter RECORD_STAMP =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -190,31 +193,78 @@ public final class FileSystemRepository implements BackupRepository {
     @Override
     public List<Leftover> leftovers() {
         List<Leftover> result = new ArrayList<>();
+        java.util.Set<String> sealed = new java.util.HashSet<>();
         for (Path dir : backupDirs()) {
-            if (!Files.exists(dir.resolve(MANIFEST_FILE), LinkOption.NOFOLLOW_LINKS)) {
-                result.add(leftover(dir));
+            if (Files.exists(dir.resolve(MANIFEST_FILE), LinkOption.NOFOLLOW_LINKS)) {
+                sealed.add(dir.getFileName().toString());
+                temporaryFiles(dir, result);
             } else {
-                try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, DurableFiles.TEMP_PREFIX + "*")) {
-                    for (Path p : s) {
-                        result.add(leftover(p));
-                    }
-                } catch (IOException e) {
-                    throw listingFailed(dir, e);
-                }
+                result.add(leftover(dir, Files.exists(dir.resolve(FORGOTTEN_FILE), LinkOption.NOFOLLOW_LINKS)
+                        ? Leftover.Kind.INTERRUPTED_FORGET : isEmpty(dir) ? Leftover.Kind.EMPTY_DIRECTORY : Leftover.Kind.UNSEALED_BACKUP));
             }
+        }
+        Path verifications = root.resolve("verifications");
+        for (Path dir : subdirectories(verifications)) {
+            if (!sealed.contains(dir.getFileName().toString())) { // only sealed backups are ever verified
+                result.add(leftover(dir, Leftover.Kind.ORPHANED_RECORDS));
+            } else {
+                temporaryFiles(dir, result);
+            }
+        }
+        if (Files.isDirectory(root.resolve("pins"))) {
+            temporaryFiles(root.resolve("pins"), result);
         }
         return result;
     }
 
+    private boolean isEmpty(Path dir) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        } catch (IOException e) {
+            throw listingFailed(dir, e);
+        }
+    }
+
+    private void temporaryFiles(Path dir, List<Leftover> into) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, DurableFiles.TEMP_PREFIX + "*")) {
+            for (Path p : s) {
+                into.add(leftover(p, Leftover.Kind.TEMPORARY_FILE));
+            }
+        } catch (IOException e) {
+            throw listingFailed(dir, e);
+        }
+    }
+
+    private List<Path> subdirectories(Path dir) {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return dirs;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                if (BackupId.isValid(p.getFileName().toString()) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    dirs.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw listingFailed(dir, e);
+        }
+        dirs.sort(Comparator.naturalOrder());
+        return dirs;
+    }
+
     /**
-     * Removes leftovers whose last write is older than {@code grace}, unseal-first so a crash
-     * never leaves something that looks sealed. Call under an exclusive lock.
+     * Removes leftovers: those nothing can still be writing (interrupted forgets, orphaned
+     * records) at once, the others once their last write is older than {@code grace}. The whole
+     * listing is made before anything is removed. Call under an exclusive lock.
      */
+    @Override
     public List<Leftover> removeLeftovers(Duration grace, Instant now) {
         List<Leftover> removed = new ArrayList<>();
         for (Leftover l : leftovers()) {
-            if (l.lastModified().isBefore(now.minus(grace))) {
+            if (l.kind().dead() || l.lastModified().isBefore(now.minus(grace))) {
                 try {
+                    hook.before("remove leftover " + l.path());
                     deleteTree(root.resolve(l.path()));
                     removed.add(l);
                 } catch (IOException e) {
@@ -223,6 +273,99 @@ public final class FileSystemRepository implements BackupRepository {
             }
         }
         return removed;
+    }
+
+    @Override
+    public void forget(BackupId id) {
+        Path dir = backupDir(id);
+        Path manifest = dir.resolve(MANIFEST_FILE);
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackupException(ErrorCode.NOT_FOUND, "There is no backup " + id + " in the repository at " + root + ".");
+        }
+        try {
+            // Unseal in one atomic step: from here the backup neither lists nor restores, and the
+            // renamed manifest tells the next prune to finish the job if this one dies.
+            hook.before("unseal " + id);
+            Files.move(manifest, dir.resolve(FORGOTTEN_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            hook.before("fsync-dir " + id);
+            DurableFiles.fsyncDirectory(dir);
+            removeForgotten(dir);
+            Path records = root.resolve("verifications").resolve(id.value());
+            if (Files.isDirectory(records, LinkOption.NOFOLLOW_LINKS)) {
+                hook.before("remove verifications " + id);
+                FileTrees.delete(records);
+                DurableFiles.fsyncDirectory(records.getParent());
+            }
+        } catch (IOException e) {
+            throw new BackupException(ErrorCode.IO, "Forgetting backup " + id + " stopped: " + e.getMessage()
+                    + ". It is unsealed if its manifest was renamed; the next prune finishes the job.", e);
+        }
+    }
+
+    /** Removes an unsealed backup's files, the renamed manifest last, then the directory. */
+    private void removeForgotten(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            s.forEach(files::add);
+        }
+        files.sort(Comparator.comparing((Path p) -> p.getFileName().toString().equals(FORGOTTEN_FILE)).thenComparing(Comparator.naturalOrder()));
+        for (Path f : files) {
+            hook.before("delete " + f.getFileName());
+            FileTrees.delete(f);
+        }
+        hook.before("remove directory " + dir.getFileName());
+        Files.delete(dir);
+        DurableFiles.fsyncDirectory(dir.getParent());
+    }
+
+    @Override
+    public void pin(Pin pin) {
+        read(pin.backupId()); // only sealed backups are pinned
+        Path dir = root.resolve("pins");
+        try {
+            files.createDirectories(dir);
+            files.write(dir.resolve(pin.backupId().value() + ".json"), Json.PRETTY.writeValueAsBytes(pin));
+        } catch (IOException e) {
+            throw new BackupException(ErrorCode.IO, "Could not pin " + pin.backupId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean unpin(BackupId id) {
+        Path file = root.resolve("pins").resolve(id.value() + ".json");
+        try {
+            hook.before("unpin " + id);
+            boolean removed = Files.deleteIfExists(file);
+            if (removed) {
+                DurableFiles.fsyncDirectory(file.getParent());
+            }
+            return removed;
+        } catch (IOException e) {
+            throw new BackupException(ErrorCode.IO, "Could not unpin " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Pin> pins() {
+        Path dir = root.resolve("pins");
+        List<Pin> result = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return result; // a repository nobody has pinned in yet
+        }
+        try {
+            hook.before("list pins");
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.json")) {
+                for (Path p : s) {
+                    if (!p.getFileName().toString().startsWith(DurableFiles.TEMP_PREFIX)) {
+                        result.add(Json.MAPPER.readValue(p.toFile(), Pin.class));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw listingFailed(dir, e);
+        }
+        result.sort(Comparator.comparing(p -> p.backupId().value()));
+        return result;
     }
 
     @Override
@@ -250,6 +393,7 @@ public final class FileSystemRepository implements BackupRepository {
             return result;
         }
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.json")) {
+            hook.before("read verifications " + id);
             for (Path p : s) {
                 if (!p.getFileName().toString().startsWith(DurableFiles.TEMP_PREFIX)) {
                     result.add(Json.MAPPER.readValue(p.toFile(), VerificationRecord.class));
@@ -325,7 +469,7 @@ public final class FileSystemRepository implements BackupRepository {
         }
     }
 
-    private Leftover leftover(Path p) {
+    private Leftover leftover(Path p, Leftover.Kind kind) {
         try {
             long[] bytes = {0};
             Instant[] newest = {Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()};
@@ -340,7 +484,7 @@ public final class FileSystemRepository implements BackupRepository {
                     return FileVisitResult.CONTINUE;
                 }
             });
-            return new Leftover(root.relativize(p).toString(), newest[0], bytes[0]);
+            return new Leftover(root.relativize(p).toString(), newest[0], bytes[0], kind);
         } catch (IOException e) {
             throw listingFailed(p, e);
         }
@@ -561,7 +705,7 @@ public final class FileSystemRepository implements BackupRepository {
                 }
                 DurableFiles durable = new DurableFiles(hook);
                 durable.createDirectories(root);
-                for (String sub : List.of("backups", "verifications", "locks", "audit")) {
+                for (String sub : List.of("backups", "verifications", "pins", "locks", "audit")) {
                     durable.createDirectories(root.resolve(sub));
                 }
                 RepositoryConfig config = new RepositoryConfig(RepositoryConfig.FORMAT, RepositoryConfig.FORMAT_VERSION,

@@ -22,17 +22,22 @@ import java.util.Map;
  * @param detailFile    the stored file holding the encrypted {@link ManifestDetail}, or null when
  *                      the detail is inline (unencrypted repositories)
  * @param detailCodecs  the codec ids {@code detailFile} was written with, in writing order
+ * @param sources       the configured sources, so that retention can group backups without a
+ *                      key: their names ({@code app-db}), or in an encrypted repository short
+ *                      salted digests of them ({@code src-3f9a2c01b7}) that reveal nothing;
+ *                      empty in manifests written before sources were recorded
  */
 public record ManifestHeader(int formatVersion, BackupId id, Instant createdAt, Instant completedAt,
                              String status, String kind, Map<String, String> labels, String toolVersion,
                              List<StoredArtifact> artifacts, long storedBytes, String detailFile,
-                             List<String> detailCodecs) {
+                             List<String> detailCodecs, List<String> sources) {
     public static final String SEALED = "SEALED";
 
     public ManifestHeader {
         labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
         artifacts = List.copyOf(artifacts);
         detailCodecs = detailCodecs == null ? List.of() : List.copyOf(detailCodecs);
+        sources = sources == null ? List.of() : List.copyOf(sources);
     }
 
     /** True when the detail of this backup is stored encrypted. */

@@ -25,7 +25,10 @@ import java.util.function.Function;
  * in each of the last N hours, days, ISO weeks, months or years that have backups (in a
  * configured time zone, UTC by default); everything within a duration of the newest backup, or
  * the newest of each day, week or month within it; backups carrying a label. Every decision
- * says which rules keep a backup ("daily #3", "within 7d"). A policy only plans: prune applies
+ * says which rules keep a backup ("daily #3", "within 7d"). As in restic, while a period rule
+ * has periods left the oldest backup is kept too ("oldest daily"). Backups dated after
+ * {@code now} are kept ("future-dated") and count for no rule, so a wrong clock cannot push real
+ * backups out of one; restic counts them for the period rules. A policy only plans: prune applies
  * it, and keeps the newest, the newest verified and pinned backups whatever a policy says.
  * Immutable; a policy with no rule, or with counts below 1, is refused.
  */
@@ -142,15 +145,43 @@ public final class KeepPolicy implements RetentionPolicy {
                 || withinMonthly != null || !labels.isEmpty();
     }
 
+    /** The label rules, as given. */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** True when {@code h} carries {@code label} ({@code key} or {@code key=value}). */
+    static boolean carries(ManifestHeader h, String label) {
+        int eq = label.indexOf('=');
+        String v = h.labels().get(eq < 0 ? label : label.substring(0, eq));
+        return v != null && (eq < 0 || v.equals(label.substring(eq + 1)));
+    }
+
     @Override
     public Plan plan(List<ManifestHeader> backups, Instant now) {
+        return plan(backups, now, true);
+    }
+
+    /**
+     * Plans; with {@code checkLabels} off, a label matching nothing in these backups is not an
+     * error, because {@link PrunePlan} checks labels against the whole repository instead.
+     */
+    Plan plan(List<ManifestHeader> backups, Instant now, boolean checkLabels) {
         if (!hasRules()) {
             throw BackupException.badInput("A retention policy with no rule would keep nothing; give at least one keep rule.");
         }
-        List<ManifestHeader> newestFirst = new ArrayList<>(backups);
-        newestFirst.sort(Comparator.comparing(ManifestHeader::createdAt).thenComparing(h -> h.id().value()).reversed());
         Map<BackupId, Set<String>> reasons = new LinkedHashMap<>();
-        newestFirst.forEach(h -> reasons.put(h.id(), new LinkedHashSet<>()));
+        List<ManifestHeader> newestFirst = new ArrayList<>();
+        for (ManifestHeader h : backups) {
+            reasons.put(h.id(), new LinkedHashSet<>());
+            if (h.createdAt().isAfter(now)) {
+                // A clock ahead, or a forged time: kept, and never allowed to push real backups out of a rule.
+                reasons.get(h.id()).add("future-dated");
+            } else {
+                newestFirst.add(h);
+            }
+        }
+        newestFirst.sort(Comparator.comparing(ManifestHeader::createdAt).thenComparing(h -> h.id().value()).reversed());
         for (int i = 0; i < Math.min(last, newestFirst.size()); i++) {
             reasons.get(newestFirst.get(i).id()).add("last #" + (i + 1));
         }
@@ -182,17 +213,14 @@ public final class KeepPolicy implements RetentionPolicy {
             }
         }
         for (String label : labels) {
-            int eq = label.indexOf('=');
-            String key = eq < 0 ? label : label.substring(0, eq);
             boolean matched = false;
-            for (ManifestHeader h : newestFirst) {
-                String v = h.labels().get(key);
-                if (v != null && (eq < 0 || v.equals(label.substring(eq + 1)))) {
+            for (ManifestHeader h : backups) {
+                if (carries(h, label)) {
                     reasons.get(h.id()).add("label " + label);
                     matched = true;
                 }
             }
-            if (!matched && !newestFirst.isEmpty()) {
+            if (checkLabels && !matched && !backups.isEmpty()) {
                 throw BackupException.badInput("keep-label '" + label + "' matches no backup of this group; a filter that matches "
                         + "nothing is taken as a mistake, not as keeping nothing.");
             }
@@ -225,6 +253,13 @@ public final class KeepPolicy implements RetentionPolicy {
             if (seen.add(period.apply(h.createdAt().atZone(zone)))) {
                 reasons.get(h.id()).add(rule + " #" + seen.size());
             }
+        }
+        // As restic does: while a rule has periods left, the oldest backup is kept too, so that a
+        // young repository keeps its longest history instead of only the newest of each period.
+        ManifestHeader oldest = newestFirst.isEmpty() ? null : newestFirst.get(newestFirst.size() - 1);
+        if (oldest != null && seen.size() < n && (since == null || !oldest.createdAt().isBefore(since))
+                && reasons.get(oldest.id()).stream().noneMatch(r -> r.startsWith(rule + " #"))) {
+            reasons.get(oldest.id()).add("oldest " + rule);
         }
     }
 

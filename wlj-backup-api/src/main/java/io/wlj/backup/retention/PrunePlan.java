@@ -17,9 +17,11 @@ import java.util.function.Function;
 
 /**
  * A policy applied to a whole repository, group by group, with the safety rules no policy can
- * override: the newest backup of each group, its newest backup with a successful verification,
- * and pinned backups are kept, and say so in their reasons. Only planning: nothing is deleted
- * here. Immutable.
+ * override: the newest backup of each group, its newest backup whose last verification passed,
+ * and pinned backups are kept, and say so in their reasons. Backups that are not good ones
+ * count for no rule: an empty backup (no stored bytes) is forgotten unless a safety rule keeps
+ * it, and one whose last verification failed is kept as evidence but counted for nothing. Only
+ * planning: nothing is deleted here. Immutable.
  *
  * @param groups the decisions per group (group key to decisions, oldest first)
  */
@@ -30,31 +32,52 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
         groups = java.util.Collections.unmodifiableMap(copy);
     }
 
-    /** The default grouping: the {@code group} label, else {@code default}. */
+    static final String NOT_COUNTED = "last verification failed (kept, counts for no rule)";
+    static final String EMPTY = "empty (no stored bytes)";
+
+    /** A simple grouping by the {@code group} label, else {@code default}; see {@link GroupBy} for the standard one. */
     public static String groupOf(ManifestHeader h) {
         return h.labels().getOrDefault("group", "default");
     }
 
     /**
-     * Plans over {@code backups} (sealed ones; restores' safety backups count as their own group
-     * {@code pre-restore}), where {@code verified} are the backups with a successful verification
-     * and {@code pinned} those pinned.
+     * Plans over {@code backups}, where {@code verified} are the backups whose last verification
+     * passed, {@code failed} those whose last verification failed, and {@code pinned} those
+     * pinned. Only sealed backups take part; restores' safety backups are grouped apart.
      */
-    public static PrunePlan of(RetentionPolicy policy, List<ManifestHeader> backups, Set<BackupId> verified, Set<BackupId> pinned,
-                               Function<ManifestHeader, String> grouping, Instant now) {
+    public static PrunePlan of(RetentionPolicy policy, List<ManifestHeader> backups, Set<BackupId> verified, Set<BackupId> failed,
+                               Set<BackupId> pinned, Function<ManifestHeader, String> grouping, Instant now) {
         Objects.requireNonNull(policy, "policy");
         Map<String, List<ManifestHeader>> byGroup = new LinkedHashMap<>();
         for (ManifestHeader h : backups) {
             if (!ManifestHeader.SEALED.equals(h.status())) {
                 continue; // not a good backup: never counts as one kept
             }
-            String g = "pre-restore".equals(h.labels().get("kind")) ? "pre-restore" : grouping.apply(h);
+            String g = grouping.apply(h);
+            if ("pre-restore".equals(h.labels().get("kind")) && !g.contains("pre-restore")) {
+                g = "pre-restore " + g;
+            }
             byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(h);
+        }
+        if (policy instanceof KeepPolicy kp) {
+            // A label is checked against the whole repository: matching nothing anywhere is a typo.
+            for (String label : kp.labels()) {
+                if (!byGroup.isEmpty() && byGroup.values().stream().flatMap(List::stream).noneMatch(h -> KeepPolicy.carries(h, label))) {
+                    throw BackupException.badInput("keep-label '" + label + "' matches no backup in the repository; a filter that "
+                            + "matches nothing is taken as a mistake, not as keeping nothing.");
+                }
+            }
         }
         Map<String, List<RetentionPolicy.Decision>> out = new LinkedHashMap<>();
         byGroup.forEach((group, list) -> {
             list.sort(Comparator.comparing(ManifestHeader::createdAt).thenComparing(h -> h.id().value()));
-            RetentionPolicy.Plan plan = policy.plan(list, now);
+            List<ManifestHeader> counted = list.stream()
+                    .filter(h -> !failed.contains(h.id()) && h.storedBytes() > 0 && !h.artifacts().isEmpty()).toList();
+            Map<BackupId, List<String>> ruled = new LinkedHashMap<>();
+            if (!counted.isEmpty()) {
+                RetentionPolicy.Plan plan = policy instanceof KeepPolicy kp ? kp.plan(counted, now, false) : policy.plan(counted, now);
+                plan.decisions().forEach(d -> ruled.put(d.id(), d.keep() ? d.reasons() : List.of()));
+            }
             BackupId newest = list.get(list.size() - 1).id();
             BackupId newestVerified = null;
             for (ManifestHeader h : list) {
@@ -63,18 +86,23 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
                 }
             }
             List<RetentionPolicy.Decision> decisions = new ArrayList<>();
-            for (RetentionPolicy.Decision d : plan.decisions()) {
-                List<String> reasons = new ArrayList<>(d.reasons());
-                if (d.id().equals(newest)) {
+            for (ManifestHeader h : list) {
+                List<String> reasons = new ArrayList<>(ruled.getOrDefault(h.id(), List.of()));
+                if (failed.contains(h.id())) {
+                    reasons.add(NOT_COUNTED);
+                }
+                if (h.id().equals(newest)) {
                     reasons.add("newest");
                 }
-                if (d.id().equals(newestVerified)) {
+                if (h.id().equals(newestVerified)) {
                     reasons.add("newest verified");
                 }
-                if (pinned.contains(d.id())) {
+                if (pinned.contains(h.id())) {
                     reasons.add("pinned");
                 }
-                decisions.add(new RetentionPolicy.Decision(d.id(), !reasons.isEmpty(), reasons));
+                boolean empty = h.storedBytes() <= 0 || h.artifacts().isEmpty();
+                decisions.add(reasons.isEmpty() && empty ? new RetentionPolicy.Decision(h.id(), false, List.of(EMPTY))
+                        : new RetentionPolicy.Decision(h.id(), !reasons.isEmpty(), reasons));
             }
             if (decisions.stream().noneMatch(RetentionPolicy.Decision::keep)) {
                 throw BackupException.badInput("The policy would empty group '" + group + "'; nothing is planned.");
@@ -87,5 +115,10 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
     /** Every backup to forget, across groups. */
     public List<BackupId> forget() {
         return groups.values().stream().flatMap(List::stream).filter(d -> !d.keep()).map(RetentionPolicy.Decision::id).toList();
+    }
+
+    /** Every backup to keep, across groups. */
+    public List<BackupId> keep() {
+        return groups.values().stream().flatMap(List::stream).filter(RetentionPolicy.Decision::keep).map(RetentionPolicy.Decision::id).toList();
     }
 }

@@ -42,8 +42,32 @@ public interface BackupRepository {
     /** Opens a stored file of a backup for reading. */
     InputStream openFile(BackupId id, String fileName) throws IOException;
 
-    /** What interrupted operations left behind. */
+    /** What interrupted operations left behind. Throws when the listing cannot be completed. */
     List<Leftover> leftovers();
+
+    /**
+     * Removes leftovers: interrupted forgets and orphaned records at once, the others once their
+     * last write is older than {@code grace}. Call under an exclusive lock.
+     */
+    List<Leftover> removeLeftovers(java.time.Duration grace, java.time.Instant now);
+
+    /**
+     * Forgets a sealed backup. It is unsealed first, in one atomic step, so that from then on it
+     * neither lists nor restores; then its files and verification records are removed. An
+     * interrupted forget leaves an {@link Leftover.Kind#INTERRUPTED_FORGET} leftover that
+     * {@link #removeLeftovers} finishes. Call under an exclusive lock; {@code NOT_FOUND} when
+     * there is no such sealed backup.
+     */
+    void forget(BackupId id);
+
+    /** Pins a sealed backup, replacing an earlier pin of it. Call under a shared lock. */
+    void pin(io.wlj.backup.repository.Pin pin);
+
+    /** Removes the pin of {@code id}; false when it was not pinned. Call under a shared lock. */
+    boolean unpin(BackupId id);
+
+    /** Every pin. Throws when the listing cannot be completed. */
+    List<io.wlj.backup.repository.Pin> pins();
 
     /** Takes a lock, failing with {@code LOCKED} when a live process holds a conflicting one. */
     RepositoryLock lock(LockMode mode, String operation);

@@ -13,6 +13,11 @@ import java.util.List;
  */
 public interface RetentionPolicy {
 
+    /** The built-in policy, with no rule yet: {@code RetentionPolicy.keep().last(3).daily(7)}. */
+    static io.wlj.backup.retention.KeepPolicy keep() {
+        return io.wlj.backup.retention.KeepPolicy.keep();
+    }
+
     /** Plans over every sealed backup of one group, oldest first. */
     Plan plan(List<ManifestHeader> backups, Instant now);
 
