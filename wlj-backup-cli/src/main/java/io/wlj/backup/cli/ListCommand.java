@@ -29,6 +29,8 @@ final class ListCommand implements Callable<Integer> {
         BackupSystem backups = repository.system();
         List<ManifestHeader> all = backups.list();
         List<Leftover> leftovers = backups.leftovers();
+        java.util.Set<io.wlj.backup.BackupId> pinned = new java.util.HashSet<>();
+        backups.pins().forEach(p -> pinned.add(p.backupId()));
         PrintWriter out = spec.commandLine().getOut();
         if (output.json) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -42,6 +44,7 @@ final class ListCommand implements Callable<Integer> {
                 row.put("storedBytes", h.storedBytes());
                 row.put("artifacts", h.artifacts().size());
                 row.put("labels", h.labels());
+                row.put("pinned", pinned.contains(h.id()));
                 rows.add(row);
             }
             out.println(Json.PRETTY.writeValueAsString(rows));
@@ -52,7 +55,8 @@ final class ListCommand implements Callable<Integer> {
                 out.printf("%-24s %-24s %10s %6s  %s%n", "ID", "CREATED (UTC)", "STORED", "FILES", "LABELS");
                 for (ManifestHeader h : all) {
                     out.printf("%-24s %-24s %10s %6d  %s%n", h.id(), h.createdAt().toString().replaceFirst("\\.\\d+Z$", "Z"),
-                            Sizes.human(h.storedBytes()), h.artifacts().size(), h.labels().isEmpty() ? "" : h.labels());
+                            Sizes.human(h.storedBytes()), h.artifacts().size(),
+                            (pinned.contains(h.id()) ? "[pinned] " : "") + (h.labels().isEmpty() ? "" : h.labels()));
                 }
             }
         }

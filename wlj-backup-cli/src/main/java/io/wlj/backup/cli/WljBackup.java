@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wlj-backup", mixinStandardHelpOptions = true, versionProvider = WljBackup.VersionProvider.class,
         description = "Encrypted, verified, retained backups and planned, reversible restores.",
         subcommands = {InitCommand.class, BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class,
-                RestoreCommand.class, RollbackCommand.class, ExportCommand.class, JournalCommand.class, AuditCommand.class, StatusCommand.class, KeysCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                RestoreCommand.class, RollbackCommand.class, PruneCommand.class, PinCommand.class, UnpinCommand.class, ExportCommand.class, JournalCommand.class, AuditCommand.class, StatusCommand.class, KeysCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:bad usage or bad input", "3:a validation gate or check failed"})
 public final class WljBackup {
