@@ -299,6 +299,54 @@ class KeepPolicyTest {
                 .forEach(d -> assertThat(d.reasons()).isNotEmpty());
     }
 
+    static ManifestHeader emptied(ManifestHeader h) {
+        return new ManifestHeader(h.formatVersion(), h.id(), h.createdAt(), h.completedAt(), h.status(), h.kind(), h.labels(),
+                h.toolVersion(), List.of(), 0, null, List.of(), h.sources());
+    }
+
+    @Property(tries = 300)
+    void emptyAndFailedBackupsNeverCountAndPruningIsIdempotent(@ForAll("labelledTimelines") List<ManifestHeader> timeline,
+                                                               @ForAll("policies") KeepPolicy p, @ForAll java.util.Random random) {
+        List<ManifestHeader> b = new ArrayList<>();
+        Set<BackupId> empty = new HashSet<>();
+        Set<BackupId> verified = new HashSet<>();
+        Set<BackupId> failed = new HashSet<>();
+        Set<BackupId> pinned = new HashSet<>();
+        for (ManifestHeader h : timeline) {
+            int r = random.nextInt(12);
+            if (r == 0) {
+                empty.add(h.id());
+                b.add(emptied(h));
+            } else {
+                b.add(h);
+            }
+            if (r == 1) {
+                failed.add(h.id());
+            } else if (r < 4) {
+                verified.add(h.id());
+            }
+            if (random.nextInt(15) == 0) {
+                pinned.add(h.id());
+            }
+        }
+        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, failed, pinned,
+                io.wlj.backup.retention.PrunePlan::groupOf, LATER);
+        for (RetentionPolicy.Decision d : plan.groups().values().stream().flatMap(List::stream).toList()) {
+            if (empty.contains(d.id()) || failed.contains(d.id())) {
+                assertThat(d.reasons()).as("%s is not a good backup: no rule may count it", d.id())
+                        .allMatch(r -> r.equals("newest") || r.equals("pinned") || r.startsWith("last verification failed")
+                                || r.startsWith("empty"));
+            }
+            if (failed.contains(d.id())) {
+                assertThat(d.keep()).as("a failed verification is kept as evidence").isTrue();
+            }
+        }
+        Set<BackupId> gone = new HashSet<>(plan.forget());
+        List<ManifestHeader> after = b.stream().filter(h -> !gone.contains(h.id())).toList();
+        assertThat(io.wlj.backup.retention.PrunePlan.of(p, after, verified, failed, pinned, io.wlj.backup.retention.PrunePlan::groupOf, LATER)
+                .forget()).as("planning again after applying forgets nothing more").isEmpty();
+    }
+
     @Example
     void theSafetyRulesShowInTheReasons() {
         List<ManifestHeader> b = timeline("2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z");

@@ -80,7 +80,7 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
             }
             BackupId newest = list.get(list.size() - 1).id();
             BackupId newestVerified = null;
-            for (ManifestHeader h : list) {
+            for (ManifestHeader h : counted) { // an empty backup "verifies" trivially; it must not stand in for a good one
                 if (verified.contains(h.id())) {
                     newestVerified = h.id();
                 }
