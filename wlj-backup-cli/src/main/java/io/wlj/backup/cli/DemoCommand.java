@@ -184,16 +184,33 @@ final class DemoCommand implements Callable<Integer> {
             require(backups.verify(result.id()).passed(), "the repaired archive does not verify");
             detail("The byte is put back and the backup verifies again.");
 
+            retention(backups, result.id());
+
             say("The audit journal records every operation, each line chained to the previous by SHA-256:");
             var journal = repository.journal().verify();
             detail(journal.lines() + " lines, chain " + (journal.intact() ? "intact" : "BROKEN: " + journal.problem()) + ".");
             require(journal.intact(), "the audit journal chain is broken");
 
             encrypted(work, original);
-
-            out.println();
-            out.println("Coming next: retention policies and prune.");
         }
+    }
+
+    /** Retention: a pin, two more backups, and a prune that keeps the newest of each group and says why. */
+    private void retention(BackupSystem backups, io.wlj.backup.BackupId first) {
+        say("Retention: the first backup is pinned, two nightly backups follow, and a prune keeps the last backup of each group...");
+        backups.pin(first, "the demo's first backup");
+        io.wlj.backup.BackupId middle = backups.backup(Map.of("trigger", "nightly"), io.wlj.backup.ProgressMonitor.NONE).id();
+        io.wlj.backup.BackupId newest = backups.backup(Map.of("trigger", "nightly"), io.wlj.backup.ProgressMonitor.NONE).id();
+        io.wlj.backup.retention.KeepPolicy policy = io.wlj.backup.retention.KeepPolicy.keep().last(1);
+        io.wlj.backup.retention.PruneResult plan = backups.prune(policy).dryRun(true).call();
+        plan.keep().forEach(e -> detail("keep    " + e.id() + "  " + e.group() + "  " + String.join(", ", e.reasons())));
+        plan.forget().forEach(e -> detail("forget  " + e.id() + "  " + e.group()));
+        io.wlj.backup.retention.PruneResult done = backups.prune(policy).call();
+        java.util.List<io.wlj.backup.BackupId> left = backups.list().stream().map(ManifestHeader::id).toList();
+        require(left.contains(first) && left.contains(newest) && !left.contains(middle), "prune did not keep what its plan said");
+        require(done.forget().size() == plan.forget().size(), "prune forgot other backups than its plan listed");
+        detail(done.forget().size() + " backup(s) forgotten, each unsealed before its files were removed; "
+                + left.size() + " left. Nothing was deleted before everything had been read.");
     }
 
     /** The database part: a disaster in the live database, a restore into a new one, and the SQL escape hatch. */

@@ -26,6 +26,15 @@ public final class DatabaseNames {
     private DatabaseNames() {
     }
 
+    /**
+     * The source name of a restore's safety backup of {@code database}: one per target, so that
+     * retention groups each target's safety backups on their own.
+     */
+    static String safetySourceName(String database) {
+        String safe = database.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return "pre-restore-" + (safe.length() > 40 ? safe.substring(0, 40) : safe);
+    }
+
     static String stamp(Instant t) {
         return DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC).format(t);
     }

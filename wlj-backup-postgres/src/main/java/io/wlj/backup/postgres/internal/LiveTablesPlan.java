@@ -339,7 +339,7 @@ public final class LiveTablesPlan implements RestorePlan {
     }
 
     private io.wlj.backup.spi.BackupSource safetySource() {
-        PostgresSource.Builder b = PostgresSource.builder(settings.database()).name("pre-restore").jobs(1).lockTimeout(settings.lockTimeout());
+        PostgresSource.Builder b = PostgresSource.builder(settings.database()).name(DatabaseNames.safetySourceName(settings.database().databaseName())).jobs(1).lockTimeout(settings.lockTimeout());
         boolean plainNames = planned.order().stream().allMatch(n -> n.chars().filter(ch -> ch == '.').count() == 1
                 && n.indexOf('*') < 0 && n.indexOf('?') < 0);
         if (plainNames) {

@@ -113,7 +113,7 @@ public final class ReplaceDatabasePlan implements RestorePlan {
         try (RepositoryLock lock = context.lockRepository("restore " + backupId() + " replacing database " + name)) {
             steps.runGatesBefore();
             steps.run("safety-backup", () -> {
-                BackupId id = context.safetyBackup(PostgresSource.builder(settings.database()).name("pre-restore")
+                BackupId id = context.safetyBackup(PostgresSource.builder(settings.database()).name(DatabaseNames.safetySourceName(settings.database().databaseName()))
                         .lockTimeout(settings.lockTimeout()).build());
                 steps.safetyBackup(id);
                 return "sealed backup " + id;
