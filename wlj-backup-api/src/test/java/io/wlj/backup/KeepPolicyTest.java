@@ -82,6 +82,20 @@ class KeepPolicyTest {
     }
 
     @Example
+    void daylightSavingChangesNeitherMergeNorSplitPeriods() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        // 2026-10-25: clocks go back at 03:00 CEST; 02:30 CEST and 02:30 CET are two different hours
+        List<ManifestHeader> fallBack = timeline("2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "2026-10-25T02:30:00Z");
+        assertThat(kept(KeepPolicy.keep().hourly(3).zone(berlin), fallBack)).hasSize(3);
+        assertThat(kept(KeepPolicy.keep().hourly(2).zone(berlin), fallBack)).containsExactly("2026-10-25T01:30:00Z", "2026-10-25T02:30:00Z");
+        // the 25-hour day and the 23-hour day (2026-03-29) are one day each
+        assertThat(kept(KeepPolicy.keep().daily(1).zone(berlin), timeline("2026-10-24T22:30:00Z", "2026-10-25T22:30:00Z")))
+                .containsExactly("2026-10-25T22:30:00Z");
+        assertThat(kept(KeepPolicy.keep().daily(1).zone(berlin), timeline("2026-03-28T23:30:00Z", "2026-03-29T21:30:00Z")))
+                .containsExactly("2026-03-29T21:30:00Z");
+    }
+
+    @Example
     void labelsKeepAndAFilterThatMatchesNothingIsAnError() {
         List<ManifestHeader> b = List.of(at(BASE, 1, Map.of("trigger", "release")), at(BASE.plusSeconds(3600), 2, Map.of("trigger", "nightly")));
         assertThat(kept(KeepPolicy.keep().label("trigger=release"), b)).containsExactly(BASE.toString());

@@ -235,6 +235,7 @@ public final class FileSystemRepository implements BackupRepository {
         }
     }
 
+    /** The directories below {@code dir} named like backup ids, sorted; none when {@code dir} is absent. */
     private List<Path> subdirectories(Path dir) {
         List<Path> dirs = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -422,7 +423,6 @@ public final class FileSystemRepository implements BackupRepository {
 
     private List<Path> backupDirs() {
         Path backups = root.resolve("backups");
-        List<Path> dirs = new ArrayList<>();
         try {
             hook.before("list backups");
             // A vanished mount or a half-deleted repository must not look like "no backups".
@@ -432,18 +432,10 @@ public final class FileSystemRepository implements BackupRepository {
             if (!Files.isDirectory(backups)) {
                 throw new NoSuchFileException(backups.toString(), null, "the backups directory is missing");
             }
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(backups)) {
-                for (Path p : s) {
-                    if (BackupId.isValid(p.getFileName().toString()) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                        dirs.add(p);
-                    }
-                }
-            }
         } catch (IOException e) {
             throw listingFailed(backups, e);
         }
-        dirs.sort(Comparator.naturalOrder());
-        return dirs;
+        return subdirectories(backups);
     }
 
     private BackupException listingFailed(Path where, IOException e) {

@@ -185,7 +185,8 @@ public final class KeepPolicy implements RetentionPolicy {
         for (int i = 0; i < Math.min(last, newestFirst.size()); i++) {
             reasons.get(newestFirst.get(i).id()).add("last #" + (i + 1));
         }
-        buckets(newestFirst, hourly, "hourly", t -> t.getYear() + "-" + t.getDayOfYear() + "T" + t.getHour(), null, reasons);
+        // The offset is part of the hour: when clocks go back, 02:00-03:00 happens twice and is two hours.
+        buckets(newestFirst, hourly, "hourly", t -> t.getYear() + "-" + t.getDayOfYear() + "T" + t.getHour() + t.getOffset(), null, reasons);
         buckets(newestFirst, daily, "daily", t -> t.toLocalDate().toString(), null, reasons);
         buckets(newestFirst, weekly, "weekly", t -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), null, reasons);
         buckets(newestFirst, monthly, "monthly", t -> t.getYear() + "-" + t.getMonthValue(), null, reasons);
