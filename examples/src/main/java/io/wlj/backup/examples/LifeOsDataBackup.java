@@ -9,6 +9,7 @@ import io.wlj.backup.Stage;
 import io.wlj.backup.files.FileTreeSource;
 import io.wlj.backup.repository.FileSystemRepository;
 import io.wlj.backup.repository.VerificationRecord;
+import io.wlj.backup.retention.KeepPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,13 @@ import java.util.Map;
 /**
  * The Life-OS playbook's file backup: the JSON {@code data/}, {@code presets/} and
  * {@code configs/} trees of an app directory, backed up with zstd, checked by gates before
- * sealing, then verified. Run: {@code java ... LifeOsDataBackup APP_DIR REPO_DIR}.
+ * sealing, then verified; the playbook's "30 backups, auto-cleanup" is a retention policy that
+ * runs after each sealed backup. Run: {@code java ... LifeOsDataBackup APP_DIR REPO_DIR}.
  */
 public final class LifeOsDataBackup {
+    /** How many backups the playbook keeps. */
+    public static final int KEEP = 30;
+
     private LifeOsDataBackup() {
     }
 
@@ -56,6 +61,7 @@ public final class LifeOsDataBackup {
                 .source(source.build())
                 .compression(Compression.zstd())
                 .gates(Stage.AFTER_BACKUP, Gates.checksums(), Gates.minSize(1))
+                .retention(KeepPolicy.keep().last(KEEP))
                 .build();
         BackupResult result = backups.backup(Map.of("playbook", "life-os"), io.wlj.backup.ProgressMonitor.NONE);
         VerificationRecord check = backups.verify(result.id(), true, io.wlj.backup.ProgressMonitor.NONE);

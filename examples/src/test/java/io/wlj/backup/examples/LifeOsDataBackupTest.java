@@ -36,6 +36,19 @@ class LifeOsDataBackupTest {
     }
 
     @Test
+    void keepsTheLastThirtyBackups() throws Exception {
+        Path app = tmp.resolve("app");
+        Files.createDirectories(app.resolve("configs"));
+        Files.writeString(app.resolve("configs/app.json"), "{\"theme\":\"dark\"}");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < LifeOsDataBackup.KEEP + 2; i++) {
+            ids.add(LifeOsDataBackup.run(app, tmp.resolve("repo")).id().value());
+        }
+        BackupSystem backups = BackupSystem.configure().repository(FileSystemRepository.at(tmp.resolve("repo"))).build();
+        assertThat(backups.list()).extracting(h -> h.id().value()).containsExactlyElementsOf(ids.subList(2, ids.size()));
+    }
+
+    @Test
     void refusesAnAppWithNothingToBackUp() {
         assertThatThrownBy(() -> LifeOsDataBackup.run(tmp, tmp.resolve("repo"))).hasMessageContaining("none of data/");
     }
