@@ -208,6 +208,57 @@ class KeepPolicyTest {
         });
     }
 
+    /** Policies for whole repositories: the period rules, plus within-* rules and label rules, label-only ones too. */
+    @Provide
+    Arbitrary<KeepPolicy> repositoryPolicies() {
+        Arbitrary<Integer> d = Arbitraries.integers().between(0, 60);
+        Arbitrary<String> label = Arbitraries.of("", "", "group=db", "group", "group=files");
+        return Combinators.combine(policies(), d, d, d, label, Arbitraries.integers().between(0, 5)).as((base, wd, ww, wm, l, labelOnly) -> {
+            if (labelOnly == 0 && !l.isEmpty()) {
+                return KeepPolicy.keep().label(l);
+            }
+            KeepPolicy p = base;
+            p = wd > 0 ? p.withinDaily(Duration.ofDays(wd)) : p;
+            p = ww > 0 ? p.withinWeekly(Duration.ofDays(ww)) : p;
+            p = wm > 0 ? p.withinMonthly(Duration.ofDays(wm)) : p;
+            return l.isEmpty() ? p : p.label(l);
+        });
+    }
+
+    /** Plans, or returns null after checking that a refusal was deserved. */
+    static io.wlj.backup.retention.PrunePlan planOrJustifiedRefusal(KeepPolicy p, List<ManifestHeader> b, Set<BackupId> verified,
+                                                                   Set<BackupId> failed, Set<BackupId> pinned, Instant now) {
+        try {
+            io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, failed, pinned,
+                    io.wlj.backup.retention.PrunePlan::groupOf, now);
+            net.jqwik.api.statistics.Statistics.collect("planned");
+            return plan;
+        } catch (BackupException e) {
+            net.jqwik.api.statistics.Statistics.collect(e.getMessage().contains("matches no backup") ? "refused: label matches nothing"
+                    : "refused: a group would keep no good backup");
+            if (e.getMessage().contains("matches no backup in the repository")) {
+                String label = p.labels().stream().filter(l -> e.getMessage().contains("'" + l + "'")).findFirst().orElseThrow();
+                String key = label.contains("=") ? label.substring(0, label.indexOf('=')) : label;
+                String value = label.contains("=") ? label.substring(label.indexOf('=') + 1) : null;
+                assertThat(b).noneMatch(h -> h.labels().containsKey(key) && (value == null || h.labels().get(key).equals(value)));
+                return null;
+            }
+            assertThat(e.getMessage()).contains("keeps no good backup of group");
+            boolean someGroupKeepsNothing = b.stream().collect(Collectors.groupingBy(io.wlj.backup.retention.PrunePlan::groupOf)).values().stream()
+                    .map(g -> g.stream().filter(h -> !failed.contains(h.id()) && h.storedBytes() > 0).toList())
+                    .filter(g -> !g.isEmpty())
+                    .anyMatch(g -> {
+                        try {
+                            return p.plan(g, now).decisions().stream().noneMatch(RetentionPolicy.Decision::keep);
+                        } catch (BackupException labelMatchesNothingHere) {
+                            return true;
+                        }
+                    });
+            assertThat(someGroupKeepsNothing).as("refused only when a group's good backups would all go: %s", e.getMessage()).isTrue();
+            return null;
+        }
+    }
+
     static Set<BackupId> forgotten(RetentionPolicy p, List<ManifestHeader> b) {
         return p.plan(b, BASE).decisions().stream().filter(x -> !x.keep()).map(RetentionPolicy.Decision::id).collect(Collectors.toSet());
     }
@@ -287,7 +338,7 @@ class KeepPolicyTest {
 
     @Property(tries = 300)
     void newestNewestVerifiedAndPinnedAreNeverForgotten(@ForAll("labelledTimelines") List<ManifestHeader> b,
-                                                        @ForAll("policies") KeepPolicy p, @ForAll java.util.Random random) {
+                                                        @ForAll("repositoryPolicies") KeepPolicy p, @ForAll java.util.Random random) {
         Set<BackupId> verified = new HashSet<>();
         Set<BackupId> pinned = new HashSet<>();
         for (ManifestHeader h : b) {
@@ -298,8 +349,10 @@ class KeepPolicyTest {
                 pinned.add(h.id());
             }
         }
-        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, Set.of(), pinned,
-                io.wlj.backup.retention.PrunePlan::groupOf, BASE);
+        io.wlj.backup.retention.PrunePlan plan = planOrJustifiedRefusal(p, b, verified, Set.of(), pinned, BASE);
+        if (plan == null) {
+            return;
+        }
         Set<BackupId> forget = new HashSet<>(plan.forget());
         pinned.forEach(id -> assertThat(forget).doesNotContain(id));
         Map<String, List<ManifestHeader>> byGroup = b.stream().collect(Collectors.groupingBy(io.wlj.backup.retention.PrunePlan::groupOf));
@@ -320,7 +373,7 @@ class KeepPolicyTest {
 
     @Property(tries = 300)
     void emptyAndFailedBackupsNeverCountAndPruningIsIdempotent(@ForAll("labelledTimelines") List<ManifestHeader> timeline,
-                                                               @ForAll("policies") KeepPolicy p, @ForAll java.util.Random random) {
+                                                               @ForAll("repositoryPolicies") KeepPolicy p, @ForAll java.util.Random random) {
         List<ManifestHeader> b = new ArrayList<>();
         Set<BackupId> empty = new HashSet<>();
         Set<BackupId> verified = new HashSet<>();
@@ -343,8 +396,16 @@ class KeepPolicyTest {
                 pinned.add(h.id());
             }
         }
-        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(p, b, verified, failed, pinned,
-                io.wlj.backup.retention.PrunePlan::groupOf, LATER);
+        io.wlj.backup.retention.PrunePlan plan = planOrJustifiedRefusal(p, b, verified, failed, pinned, LATER);
+        if (plan == null) {
+            return;
+        }
+        plan.groups().forEach((g, decisions) -> {
+            List<RetentionPolicy.Decision> good = decisions.stream().filter(d -> !empty.contains(d.id()) && !failed.contains(d.id())).toList();
+            if (!good.isEmpty()) {
+                assertThat(good).as("group %s keeps a good backup", g).anyMatch(RetentionPolicy.Decision::keep);
+            }
+        });
         for (RetentionPolicy.Decision d : plan.groups().values().stream().flatMap(List::stream).toList()) {
             if (empty.contains(d.id()) || failed.contains(d.id())) {
                 assertThat(d.reasons()).as("%s is not a good backup: no rule may count it", d.id())
@@ -359,6 +420,18 @@ class KeepPolicyTest {
         List<ManifestHeader> after = b.stream().filter(h -> !gone.contains(h.id())).toList();
         assertThat(io.wlj.backup.retention.PrunePlan.of(p, after, verified, failed, pinned, io.wlj.backup.retention.PrunePlan::groupOf, LATER)
                 .forget()).as("planning again after applying forgets nothing more").isEmpty();
+    }
+
+    @Example
+    void aFutureDatedBackupTakesNeitherSafetyMark() {
+        List<ManifestHeader> b = timeline("2026-02-01T00:00:00Z", "2026-02-20T00:00:00Z", "2027-01-01T00:00:00Z");
+        io.wlj.backup.retention.PrunePlan plan = io.wlj.backup.retention.PrunePlan.of(KeepPolicy.keep().last(1), b,
+                Set.of(b.get(1).id(), b.get(2).id()), Set.of(), Set.of(), io.wlj.backup.retention.PrunePlan::groupOf, BASE);
+        List<RetentionPolicy.Decision> d = plan.groups().get("default");
+        assertThat(d.get(1).reasons()).containsExactly("last #1", "newest", "newest verified");
+        assertThat(d.get(2).reasons()).containsExactly("future-dated");
+        assertThat(d.get(0).reasons()).containsExactly("no rule keeps it");
+        assertThat(d.get(0).keep()).isFalse();
     }
 
     @Example

@@ -178,6 +178,44 @@ class PruneTest {
     }
 
     @Test
+    void oldTemporaryFilesOfKilledWritesAreRemovedWhereverTheyAre() throws IOException {
+        List<BackupId> b = makeBackups(2);
+        backups.verify(b.get(0));
+        backups.pin(b.get(1), "");
+        List<Path> temps = List.of(
+                repository.root().resolve("backups").resolve(b.get(1).value()).resolve(".tmp-killed-artifact"),
+                repository.root().resolve("verifications").resolve(b.get(0).value()).resolve(".tmp-killed-verify"),
+                repository.root().resolve("pins").resolve(".tmp-killed-pin"));
+        for (Path t : temps) {
+            Files.write(t, new byte[7]);
+            Files.setLastModifiedTime(t, FileTime.from(Instant.now().minus(Duration.ofDays(3))));
+        }
+        PruneResult r = backups.prune(KeepPolicy.keep().last(2)).call();
+        assertThat(r.garbage()).extracting(Leftover::kind).containsOnly(Leftover.Kind.TEMPORARY_FILE).hasSize(3);
+        temps.forEach(t -> assertThat(t).doesNotExist());
+        assertThat(listed()).containsExactlyElementsOf(b);
+        assertThat(backups.verifyAll(true, ProgressMonitor.NONE)).allMatch(VerificationRecord::passed);
+    }
+
+    @Test
+    void aPolicyWhoseRulesKeepNoGoodBackupOfAGroupIsRefused() throws IOException {
+        Trees.sample(tmp.resolve("src/other"), 23);
+        BackupSystem files = BackupSystem.configure().repository(repository).source(FileTreeSource.of("files", tmp.resolve("src/other"))).build();
+        BackupId release = files.backup(Map.of("trigger", "release"), ProgressMonitor.NONE).id();
+        List<BackupId> b = makeBackups(3);
+        // the newest of the data group is damaged: the safety rules alone would keep only it
+        Path artifact = repository.pathOf(b.get(2), backups.header(b.get(2)).artifacts().get(0).file());
+        Files.write(artifact, new byte[] {1, 2, 3});
+        assertThat(backups.verify(b.get(2)).passed()).isFalse();
+
+        assertThatThrownBy(() -> backups.prune(KeepPolicy.keep().label("trigger=release")).call()).isInstanceOf(BackupException.class)
+                .hasMessageContaining("keeps no good backup of group 'sources=data group=-'");
+        assertThat(listed()).containsExactly(release, b.get(0), b.get(1), b.get(2));
+        assertThat(backups.prune(KeepPolicy.keep().label("trigger=release")).groupBy(GroupBy.none()).dryRun(true).call()
+                .keep()).isNotEmpty();
+    }
+
+    @Test
     void pruneNeedsTheRepositoryAlone() {
         makeBackups(3);
         try (var held = repository.lock(LockMode.SHARED, "a running backup")) {

@@ -184,7 +184,7 @@ public final class BackupRun {
     private ManifestHeader header(BackupId id, Instant start, List<StoredArtifact> stored, long storedBytes, String detailFile) {
         return new ManifestHeader(Manifest.FORMAT_VERSION, id, start, Instant.now(), ManifestHeader.SEALED, "full", labels,
                 Version.current(), stored, storedBytes, detailFile, detailFile == null ? List.of() : codecIds(),
-                config.sources().stream().map(s -> publicSourceName(s.name())).toList());
+                config.sources().stream().map(s -> publicSourceName(s.name())).sorted().toList());
     }
 
     /**

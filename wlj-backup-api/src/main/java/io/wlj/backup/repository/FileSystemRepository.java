@@ -488,14 +488,19 @@ public final class FileSystemRepository implements BackupRepository {
         }
     }
 
-    /** Deletes a backup directory manifest-first, so that an interrupted delete never leaves a sealed-looking remainder. */
+    /**
+     * Deletes a leftover: a file, or a backup directory manifest-first, so that an interrupted
+     * delete never leaves a sealed-looking remainder.
+     */
     static void deleteTree(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Path manifest = path.resolve(MANIFEST_FILE);
-        if (Files.deleteIfExists(manifest)) {
-            DurableFiles.fsyncDirectory(path);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) { // a temporary file is a leftover too
+            Path manifest = path.resolve(MANIFEST_FILE);
+            if (Files.deleteIfExists(manifest)) {
+                DurableFiles.fsyncDirectory(path);
+            }
         }
         FileTrees.delete(path);
         if (path.getParent() != null) {

@@ -59,7 +59,7 @@ public final class GroupBy {
         }
         for (String k : keys) {
             switch (k) {
-                case "sources" -> parts.add("sources=" + (h.sources().isEmpty() ? "?" : String.join("+", h.sources())));
+                case "sources" -> parts.add("sources=" + (h.sources().isEmpty() ? "?" : String.join("+", new java.util.TreeSet<>(h.sources()))));
                 case "group" -> parts.add("group=" + h.labels().getOrDefault("group", "-"));
                 default -> {
                     String label = k.substring("label:".length());

@@ -88,7 +88,8 @@ public final class Prune {
     public PruneResult call() {
         Instant start = clock.instant();
         List<String> steps = new ArrayList<>();
-        try (RepositoryLock lock = repository.lock(LockMode.EXCLUSIVE, dryRun ? "prune (dry run)" : "prune")) {
+        // A preview only reads, so it does not stop backups; deleting needs the repository alone.
+        try (RepositoryLock lock = repository.lock(dryRun ? LockMode.SHARED : LockMode.EXCLUSIVE, dryRun ? "prune (dry run)" : "prune")) {
             // Everything decided on is read first: a failure here leaves the repository untouched.
             List<ManifestHeader> backups = repository.list();
             Set<BackupId> verified = new HashSet<>();

@@ -20,8 +20,10 @@ import java.util.function.Function;
  * override: the newest backup of each group, its newest backup whose last verification passed,
  * and pinned backups are kept, and say so in their reasons. Backups that are not good ones
  * count for no rule: an empty backup (no stored bytes) is forgotten unless a safety rule keeps
- * it, and one whose last verification failed is kept as evidence but counted for nothing. Only
- * planning: nothing is deleted here. Immutable.
+ * it, and one whose last verification failed is kept as evidence but counted for nothing. A
+ * policy whose rules keep no good backup of a group is refused. Future-dated backups are kept
+ * and never take the newest or newest verified mark. Forgotten backups say why ("no rule keeps
+ * it", "empty (no stored bytes)"). Only planning: nothing is deleted here. Immutable.
  *
  * @param groups the decisions per group (group key to decisions, oldest first)
  */
@@ -34,6 +36,8 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
 
     static final String NOT_COUNTED = "last verification failed (kept, counts for no rule)";
     static final String EMPTY = "empty (no stored bytes)";
+    static final String NO_RULE = "no rule keeps it";
+    static final String FUTURE = "future-dated";
 
     /** A simple grouping by the {@code group} label, else {@code default}; see {@link GroupBy} for the standard one. */
     public static String groupOf(ManifestHeader h) {
@@ -77,32 +81,46 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
             if (!counted.isEmpty()) {
                 RetentionPolicy.Plan plan = policy instanceof KeepPolicy kp ? kp.plan(counted, now, false) : policy.plan(counted, now);
                 plan.decisions().forEach(d -> ruled.put(d.id(), d.keep() ? d.reasons() : List.of()));
+                if (ruled.values().stream().allMatch(List::isEmpty)) {
+                    // As restic refuses a --keep-tag that would remove a whole group: only the
+                    // safety rules would keep anything here, and they may keep a broken backup.
+                    throw BackupException.badInput("The policy (" + policy + ") keeps no good backup of group '" + group
+                            + "'; add a rule such as keep-last, or group differently. Nothing was deleted.");
+                }
             }
-            BackupId newest = list.get(list.size() - 1).id();
-            BackupId newestVerified = null;
-            for (ManifestHeader h : counted) { // an empty backup "verifies" trivially; it must not stand in for a good one
-                if (verified.contains(h.id())) {
-                    newestVerified = h.id();
+            // The safety markers ignore future-dated backups: a wrong clock must not move them off the real newest.
+            ManifestHeader newest = null;
+            ManifestHeader newestVerified = null;
+            for (ManifestHeader h : list) {
+                if (h.createdAt().isAfter(now)) {
+                    continue;
+                }
+                newest = h;
+                if (verified.contains(h.id()) && counted.contains(h)) { // an empty backup "verifies" trivially
+                    newestVerified = h;
                 }
             }
             List<RetentionPolicy.Decision> decisions = new ArrayList<>();
             for (ManifestHeader h : list) {
                 List<String> reasons = new ArrayList<>(ruled.getOrDefault(h.id(), List.of()));
+                if (h.createdAt().isAfter(now) && !reasons.contains(FUTURE)) {
+                    reasons.add(FUTURE);
+                }
                 if (failed.contains(h.id())) {
                     reasons.add(NOT_COUNTED);
                 }
-                if (h.id().equals(newest)) {
+                if (h == newest) {
                     reasons.add("newest");
                 }
-                if (h.id().equals(newestVerified)) {
+                if (h == newestVerified) {
                     reasons.add("newest verified");
                 }
                 if (pinned.contains(h.id())) {
                     reasons.add("pinned");
                 }
                 boolean empty = h.storedBytes() <= 0 || h.artifacts().isEmpty();
-                decisions.add(reasons.isEmpty() && empty ? new RetentionPolicy.Decision(h.id(), false, List.of(EMPTY))
-                        : new RetentionPolicy.Decision(h.id(), !reasons.isEmpty(), reasons));
+                decisions.add(!reasons.isEmpty() ? new RetentionPolicy.Decision(h.id(), true, reasons)
+                        : new RetentionPolicy.Decision(h.id(), false, List.of(empty ? EMPTY : NO_RULE)));
             }
             if (decisions.stream().noneMatch(RetentionPolicy.Decision::keep)) {
                 throw BackupException.badInput("The policy would empty group '" + group + "'; nothing is planned.");

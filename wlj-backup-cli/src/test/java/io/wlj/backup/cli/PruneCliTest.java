@@ -53,7 +53,7 @@ class PruneCliTest {
         assertThat(plan.err()).contains("nothing was deleted").contains("--yes");
         assertThat(plan.out()).contains("Policy: keep last 1; grouped by sources,group.").contains("Group sources=files group=-:")
                 .containsPattern(ids.get(0) + ".*keep +pinned").containsPattern(ids.get(1) + ".*keep +newest verified")
-                .containsPattern(ids.get(2) + ".*forget").containsPattern(ids.get(3) + ".*keep +last #1, newest")
+                .containsPattern(ids.get(2) + ".*forget +no rule keeps it").containsPattern(ids.get(3) + ".*keep +last #1, newest")
                 .contains("3 to keep, 1 to forget");
         assertThat(listed()).containsExactlyElementsOf(ids);
 
@@ -63,7 +63,7 @@ class PruneCliTest {
         assertThat(json.get("dryRun").asBoolean()).isTrue();
         assertThat(json.get("forget")).singleElement().satisfies(n -> {
             assertThat(n.get("id").asText()).isEqualTo(ids.get(2));
-            assertThat(n.get("reasons")).isEmpty();
+            assertThat(n.get("reasons")).extracting(JsonNode::asText).containsExactly("no rule keeps it");
         });
         assertThat(json.get("keep")).extracting(n -> n.get("id").asText()).containsExactly(ids.get(0), ids.get(1), ids.get(3));
         assertThat(json.get("keep").get(0).get("reasons")).extracting(JsonNode::asText).containsExactly("pinned");
