@@ -221,6 +221,8 @@ class PruneTest {
         try (var held = repository.lock(LockMode.SHARED, "a running backup")) {
             assertThatThrownBy(() -> backups.prune(KeepPolicy.keep().last(1)).call()).isInstanceOf(BackupException.class)
                     .extracting(e -> ((BackupException) e).code()).isEqualTo(ErrorCode.LOCKED);
+            assertThat(backups.prune(KeepPolicy.keep().last(1)).dryRun(true).call().forget())
+                    .as("a preview only reads: it runs beside a backup").hasSize(2);
         }
         assertThat(listed()).hasSize(3);
     }
