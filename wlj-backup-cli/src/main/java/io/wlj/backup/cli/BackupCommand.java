@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "backup", description = {"Back up a PostgreSQL database and/or directories into the repository.",
-        "--db takes a consistent logical backup (engine jdbc: no client binaries; engine pg_dump: its custom archive)."})
+        "--db takes a consistent logical backup (engine jdbc: no client binaries; engine pg_dump: its custom archive).",
+        "--keep-* rules, if given, are applied as by 'prune --yes' once the backup is sealed, never after a failed one."})
 final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,6 +37,8 @@ final class BackupCommand implements Callable<Integer> {
     OutputOptions output;
     @Mixin
     GateOptions gates;
+    @Mixin
+    KeepOptions keep;
 
     @Option(names = "--files", paramLabel = "DIR", description = "A directory to back up (repeatable).")
     List<Path> files = new ArrayList<>();
@@ -107,6 +110,7 @@ final class BackupCommand implements Callable<Integer> {
             builder.source(source.build());
         }
         gates.apply(builder, GateOptions.Context.BACKUP, db == null ? null : login.database(db));
+        keep.policy().ifPresent(builder::retention); // applied after the backup is sealed, never after a failed one
         BackupSystem backups = builder
                 .compression(Compression.parse(compression))
                 .gates(Stage.AFTER_BACKUP, Gates.checksums())
@@ -124,6 +128,7 @@ final class BackupCommand implements Callable<Integer> {
             json.put("gates", result.gates());
             json.put("warnings", result.warnings());
             json.put("durationMillis", result.duration().toMillis());
+            result.retention().ifPresent(r -> json.put("retention", PruneCommand.json(r)));
             out.println(Json.PRETTY.writeValueAsString(json));
         } else {
             out.printf("Backup %s sealed: %s read, %s stored in %d file(s), %.1f s.%n", result.id(), Sizes.human(result.plainBytes()),
@@ -137,6 +142,9 @@ final class BackupCommand implements Callable<Integer> {
             for (String w : result.warnings()) {
                 out.println("  warning: " + w);
             }
+            result.retention().ifPresent(r -> out.println("Retention (" + r.policy() + "): " + r.keep().size() + " kept, "
+                    + r.forget().size() + " forgotten" + (r.forget().isEmpty() ? "" : " " + r.forget().stream().map(e -> e.id().value()).toList())
+                    + ", " + r.garbage().size() + " leftover(s) removed."));
         }
         return WljBackup.OK;
     }

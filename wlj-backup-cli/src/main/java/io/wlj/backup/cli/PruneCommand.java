@@ -9,7 +9,6 @@ import io.wlj.backup.retention.GroupBy;
 import io.wlj.backup.retention.KeepPolicy;
 import io.wlj.backup.retention.PruneResult;
 import java.io.PrintWriter;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,32 +32,9 @@ final class PruneCommand implements Callable<Integer> {
     RepositoryOption repository;
     @Mixin
     OutputOptions output;
+    @Mixin
+    KeepOptions keep;
 
-    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest backups.")
-    Integer last;
-    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep the newest backup of each of the last N hours that have backups.")
-    Integer hourly;
-    @Option(names = "--keep-daily", paramLabel = "N", description = "... of each of the last N days that have backups.")
-    Integer daily;
-    @Option(names = "--keep-weekly", paramLabel = "N", description = "... of each of the last N ISO weeks that have backups.")
-    Integer weekly;
-    @Option(names = "--keep-monthly", paramLabel = "N", description = "... of each of the last N months that have backups.")
-    Integer monthly;
-    @Option(names = "--keep-yearly", paramLabel = "N", description = "... of each of the last N years that have backups.")
-    Integer yearly;
-    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep every backup within DURATION (7d, 36h) of the newest one.")
-    String within;
-    @Option(names = "--keep-within-daily", paramLabel = "DURATION", description = "Keep the newest backup of each day within DURATION of the newest one.")
-    String withinDaily;
-    @Option(names = "--keep-within-weekly", paramLabel = "DURATION", description = "... of each week within DURATION.")
-    String withinWeekly;
-    @Option(names = "--keep-within-monthly", paramLabel = "DURATION", description = "... of each month within DURATION.")
-    String withinMonthly;
-    @Option(names = "--keep-label", paramLabel = "LABEL", description = "Keep backups carrying LABEL (name, or name=value); repeatable. "
-            + "A label matching no backup is an error.")
-    List<String> labels = new ArrayList<>();
-    @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone that days, weeks, months and years are counted in (default UTC).")
-    String zone;
     @Option(names = "--group-by", paramLabel = "KEYS", defaultValue = "sources,group",
             description = "Group backups by sources, group and/or label:NAME, comma-separated; '' for one group (default: ${DEFAULT-VALUE}).")
     String groupBy;
@@ -70,40 +46,13 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Confirm: forget the backups the plan lists.")
     boolean yes;
 
-    KeepPolicy policy() {
-        KeepPolicy p = KeepPolicy.keep();
-        p = last == null ? p : p.last(last);
-        p = hourly == null ? p : p.hourly(hourly);
-        p = daily == null ? p : p.daily(daily);
-        p = weekly == null ? p : p.weekly(weekly);
-        p = monthly == null ? p : p.monthly(monthly);
-        p = yearly == null ? p : p.yearly(yearly);
-        p = within == null ? p : p.within(Durations.parse(within));
-        p = withinDaily == null ? p : p.withinDaily(Durations.parse(withinDaily));
-        p = withinWeekly == null ? p : p.withinWeekly(Durations.parse(withinWeekly));
-        p = withinMonthly == null ? p : p.withinMonthly(Durations.parse(withinMonthly));
-        for (String l : labels) {
-            p = p.label(l);
-        }
-        if (zone != null) {
-            try {
-                p = p.zone(ZoneId.of(zone));
-            } catch (java.time.DateTimeException e) {
-                throw BackupException.badInput("'" + zone + "' is not a time zone; use a name such as Europe/Berlin or UTC.");
-            }
-        }
-        if (!p.hasRules()) {
-            throw BackupException.badInput("Give at least one --keep-* rule; a policy with no rule would keep nothing.");
-        }
-        return p;
-    }
-
     @Override
     public Integer call() throws Exception {
         if (dryRun && yes) {
             throw BackupException.badInput("Give either --dry-run or --yes, not both.");
         }
-        KeepPolicy policy = policy();
+        KeepPolicy policy = keep.policy().orElseThrow(() -> BackupException.badInput(
+                "Give at least one --keep-* rule; a policy with no rule would keep nothing."));
         BackupSystem backups = repository.system();
         PruneResult result = backups.prune(policy).groupBy(GroupBy.parse(groupBy)).grace(Durations.parse(grace)).dryRun(!yes).call();
         PrintWriter out = spec.commandLine().getOut();
@@ -122,7 +71,7 @@ final class PruneCommand implements Callable<Integer> {
         return WljBackup.OK;
     }
 
-    private static Map<String, Object> json(PruneResult r) {
+    static Map<String, Object> json(PruneResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dryRun", r.dryRun());
         m.put("policy", r.policy());

@@ -114,6 +114,26 @@ class PruneCliTest {
     }
 
     @Test
+    void backupAppliesKeepRulesOnceSealedAndNeverAfterAFailedBackup() throws Exception {
+        CliTest.Run r = run("backup", "--repo", repo, "--files", data, "--keep-last", 2, "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        String newest = json.get("id").asText();
+        assertThat(json.get("retention").get("forget")).extracting(n -> n.get("id").asText()).containsExactly(ids.get(0), ids.get(1), ids.get(2));
+        assertThat(listed()).containsExactly(ids.get(3), newest);
+
+        CliTest.Run failed = run("backup", "--repo", repo, "--files", data, "--keep-last", 1, "--gate", "min-size:999999999");
+        assertThat(failed.exit()).as(failed.err()).isEqualTo(3);
+        assertThat(listed()).as("a failed backup prunes nothing").containsExactly(ids.get(3), newest);
+
+        CliTest.Run text = run("backup", "--repo", repo, "--files", data, "--keep-last", 1);
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Retention (keep last 1): 1 kept, 2 forgotten");
+        assertThat(listed()).hasSize(1).doesNotContain(ids.get(3), newest);
+        assertThat(run("backup", "--repo", repo, "--files", data, "--zone", "UTC").err()).contains("--zone applies to --keep-* rules");
+    }
+
+    @Test
     void aPassphraseRepositoryIsPrunedWithoutThePassphrase() throws Exception {
         Path enc = tmp.resolve("enc");
         Path pass = Files.writeString(tmp.resolve("pass"), "correct horse battery staple\n");
