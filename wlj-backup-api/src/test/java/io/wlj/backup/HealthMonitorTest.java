@@ -107,6 +107,24 @@ class HealthMonitorTest {
     }
 
     @Test
+    void leftoversThatPruneShouldHaveRemovedWarn() throws Exception {
+        Path data = GatesTest.randomFiles(tmp.resolve("data"), 3, 10_000, 7);
+        FileSystemRepository repo = FileSystemRepository.init(tmp.resolve("repo"));
+        BackupSystem system = BackupSystem.configure().repository(repo).source(FileTreeSource.of("data", data)).build();
+        Instant made = system.backup().manifest().header().createdAt();
+        assertThat(find(HealthMonitor.of(repo).clock(at(made.plusSeconds(60))).check(), "leftovers").level()).isEqualTo(Level.INFO);
+
+        Path killed = java.nio.file.Files.createDirectories(repo.root().resolve("backups").resolve(BackupId.generate(made.plusSeconds(5)).value()));
+        java.nio.file.Files.write(killed.resolve("data.tar.zst"), new byte[1000]);
+        HealthCheck recent = find(HealthMonitor.of(repo).clock(at(Instant.now().plusSeconds(60))).check(), "leftovers");
+        assertThat(recent.level()).as("a backup may still be writing it").isEqualTo(Level.INFO);
+        assertThat(recent.message()).contains("a backup may be running");
+        HealthCheck due = find(HealthMonitor.of(repo).clock(at(Instant.now().plus(Duration.ofHours(25)))).check(), "leftovers");
+        assertThat(due.level()).isEqualTo(Level.WARNING);
+        assertThat(due.message()).contains("1 leftover(s)").contains("1000 bytes").contains("unsealed backup").contains("run prune");
+    }
+
+    @Test
     void aMonitoringHostNeedsNoKey() throws Exception {
         TestCipher cipher = new TestCipher(new byte[16]);
         Path data = GatesTest.randomFiles(tmp.resolve("data"), 2, 10_000, 7);

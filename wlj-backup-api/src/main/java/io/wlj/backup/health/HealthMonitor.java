@@ -121,6 +121,7 @@ public final class HealthMonitor {
             sizeAnomaly(regular, newest, checks);
         }
         drill(all, now, checks);
+        leftovers(now, checks);
         disk(checks);
         probes.forEach((name, probe) -> {
             try {
@@ -207,6 +208,28 @@ public final class HealthMonitor {
                     + "median of the " + last.size() + " before it (" + median + "): did a source lose data?"));
         } else {
             checks.add(new HealthCheck("size", Level.INFO, "The newest backup stores " + newest.storedBytes() + " bytes (median before: " + median + ")."));
+        }
+    }
+
+    /** What interrupted operations left, and whether prune should have removed it by now. */
+    private void leftovers(Instant now, List<HealthCheck> checks) {
+        List<io.wlj.backup.repository.Leftover> all;
+        try {
+            all = repository.leftovers();
+        } catch (RuntimeException e) {
+            checks.add(new HealthCheck("leftovers", Level.WARNING, "The leftovers of interrupted operations cannot be listed: " + e.getMessage()));
+            return;
+        }
+        List<io.wlj.backup.repository.Leftover> due = all.stream()
+                .filter(l -> l.kind().dead() || l.lastModified().isBefore(now.minus(io.wlj.backup.retention.Prune.DEFAULT_GRACE))).toList();
+        if (!due.isEmpty()) {
+            long bytes = due.stream().mapToLong(io.wlj.backup.repository.Leftover::bytes).sum();
+            checks.add(new HealthCheck("leftovers", Level.WARNING, due.size() + " leftover(s) of interrupted operations (" + bytes
+                    + " bytes: " + due.stream().map(l -> l.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).distinct().toList()
+                    + ") are due for removal; run prune."));
+        } else {
+            checks.add(new HealthCheck("leftovers", Level.INFO, all.isEmpty() ? "No leftovers of interrupted operations."
+                    : all.size() + " recent unsealed leftover(s): a backup may be running."));
         }
     }
 
