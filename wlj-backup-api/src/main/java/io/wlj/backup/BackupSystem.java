@@ -153,7 +153,7 @@ public final class BackupSystem {
     public Optional<ManifestHeader> latest() {
         List<ManifestHeader> all = list();
         for (int i = all.size() - 1; i >= 0; i--) {
-            if (!PRE_RESTORE.equals(all.get(i).labels().get("kind"))) {
+            if (!all.get(i).safetyBackup()) {
                 return Optional.of(all.get(i));
             }
         }
@@ -161,7 +161,7 @@ public final class BackupSystem {
     }
 
     /** The {@code kind} label of a restore's safety backup. */
-    public static final String PRE_RESTORE = "pre-restore";
+    public static final String PRE_RESTORE = ManifestHeader.PRE_RESTORE;
 
     /** The newest sealed backup, or a NOT_FOUND failure saying the repository has none. */
     public BackupId requireLatest() {

@@ -101,7 +101,7 @@ public final class Gates {
                 String group = m.header().labels().get("group");
                 java.util.List<Long> sizes = context.repository().list().stream()
                         .filter(h -> !h.id().equals(m.id()) && h.createdAt().isBefore(m.header().createdAt()))
-                        .filter(h -> !"pre-restore".equals(h.labels().get("kind")))
+                        .filter(h -> !h.safetyBackup())
                         .filter(h -> java.util.Objects.equals(group, h.labels().get("group")))
                         .map(io.wlj.backup.repository.ManifestHeader::storedBytes).toList();
                 java.util.List<Long> last = new java.util.ArrayList<>(sizes.subList(Math.max(0, sizes.size() - previous), sizes.size()));

@@ -110,7 +110,7 @@ public final class HealthMonitor {
                     + " cannot be listed: " + e.getMessage()));
             return report(now, checks);
         }
-        List<ManifestHeader> regular = all.stream().filter(h -> !"pre-restore".equals(h.labels().get("kind"))).toList();
+        List<ManifestHeader> regular = all.stream().filter(h -> !h.safetyBackup()).toList();
         if (regular.isEmpty()) {
             checks.add(new HealthCheck("freshness", Level.CRITICAL, "The repository at " + repository.location() + " holds no backup at all."));
         } else {
@@ -221,7 +221,7 @@ public final class HealthMonitor {
             return;
         }
         List<io.wlj.backup.repository.Leftover> due = all.stream()
-                .filter(l -> l.kind().dead() || l.lastModified().isBefore(now.minus(io.wlj.backup.retention.Prune.DEFAULT_GRACE))).toList();
+                .filter(l -> l.dueForRemoval(now, io.wlj.backup.retention.Prune.DEFAULT_GRACE)).toList();
         if (!due.isEmpty()) {
             long bytes = due.stream().mapToLong(io.wlj.backup.repository.Leftover::bytes).sum();
             checks.add(new HealthCheck("leftovers", Level.WARNING, due.size() + " leftover(s) of interrupted operations (" + bytes

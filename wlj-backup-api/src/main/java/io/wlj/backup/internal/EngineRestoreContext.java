@@ -69,7 +69,7 @@ public final class EngineRestoreContext implements RestoreContext {
     @Override
     public io.wlj.backup.BackupId safetyBackup(io.wlj.backup.spi.BackupSource source) {
         java.util.Objects.requireNonNull(source, "source");
-        Map<String, String> labels = Map.of("kind", "pre-restore", "restore-of", manifest.id().value());
+        Map<String, String> labels = Map.of("kind", io.wlj.backup.repository.ManifestHeader.PRE_RESTORE, "restore-of", manifest.id().value());
         return new BackupRun(config.withOnlySource(source), labels, progress).run().id();
     }
 

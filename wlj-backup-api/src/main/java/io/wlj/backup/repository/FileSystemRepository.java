@@ -263,7 +263,7 @@ public final class FileSystemRepository implements BackupRepository {
     public List<Leftover> removeLeftovers(Duration grace, Instant now) {
         List<Leftover> removed = new ArrayList<>();
         for (Leftover l : leftovers()) {
-            if (l.kind().dead() || l.lastModified().isBefore(now.minus(grace))) {
+            if (l.dueForRemoval(now, grace)) {
                 try {
                     hook.before("remove leftover " + l.path());
                     deleteTree(root.resolve(l.path()));

@@ -14,6 +14,11 @@ import java.time.Instant;
  */
 public record Leftover(String path, Instant lastModified, long bytes, Kind kind) {
 
+    /** True when prune removes it now: nothing can still be writing it, or it is older than {@code grace}. */
+    public boolean dueForRemoval(Instant now, java.time.Duration grace) {
+        return kind.dead() || lastModified.isBefore(now.minus(grace));
+    }
+
     /** What a leftover is. */
     public enum Kind {
         /** A backup directory that was never sealed: a backup died or is still being written. */

@@ -40,6 +40,17 @@ public record ManifestHeader(int formatVersion, BackupId id, Instant createdAt, 
         sources = sources == null ? List.of() : List.copyOf(sources);
     }
 
+    /** The {@code kind} label of the safety backups restores take of their target. */
+    public static final String PRE_RESTORE = "pre-restore";
+
+    /**
+     * True for a safety backup a restore took of its target ({@code kind=pre-restore}): not a
+     * backup anyone asked for, so "latest", freshness and retention groups keep it apart.
+     */
+    public boolean safetyBackup() {
+        return PRE_RESTORE.equals(labels.get("kind"));
+    }
+
     /** True when the detail of this backup is stored encrypted. */
     public boolean detailEncrypted() {
         return detailFile != null;

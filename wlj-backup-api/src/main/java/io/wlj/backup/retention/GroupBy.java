@@ -9,8 +9,8 @@ import java.util.List;
  * How backups are divided into groups before a policy is applied to each, as restic's
  * {@code --group-by} does: by the set of sources, by the {@code group} label, by any label, or
  * not at all. The default is {@code sources,group}, so that a policy never weighs a database
- * backup against a files-only one. Restores' safety backups ({@code kind=pre-restore}) always
- * form groups of their own. Immutable.
+ * backup against a files-only one. ({@link PrunePlan} keeps restores' safety backups in groups
+ * of their own whatever the grouping.) Immutable.
  */
 public final class GroupBy {
     private final List<String> keys;
@@ -54,9 +54,6 @@ public final class GroupBy {
     /** The group a backup belongs to, as shown to users, for example {@code sources=app-db group=nightly}. */
     public String keyOf(ManifestHeader h) {
         List<String> parts = new ArrayList<>();
-        if ("pre-restore".equals(h.labels().get("kind"))) {
-            parts.add("kind=pre-restore");
-        }
         for (String k : keys) {
             switch (k) {
                 case "sources" -> parts.add("sources=" + (h.sources().isEmpty() ? "?" : String.join("+", new java.util.TreeSet<>(h.sources()))));

@@ -115,7 +115,7 @@ public final class Prune {
             plan.groups().forEach((group, decisions) -> decisions.forEach(d -> (d.keep() ? keep : forget)
                     .add(new PruneResult.Entry(d.id(), headers.get(d.id()).createdAt(), group, d.reasons()))));
             if (dryRun) {
-                List<Leftover> due = leftovers.stream().filter(l -> l.kind().dead() || l.lastModified().isBefore(now.minus(grace))).toList();
+                List<Leftover> due = leftovers.stream().filter(l -> l.dueForRemoval(now, grace)).toList();
                 return new PruneResult(policy.toString(), grouping.toString(), true, keep, forget, due, Duration.between(start, clock.instant()));
             }
             for (PruneResult.Entry e : forget) {

@@ -57,10 +57,7 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
             if (!ManifestHeader.SEALED.equals(h.status())) {
                 continue; // not a good backup: never counts as one kept
             }
-            String g = grouping.apply(h);
-            if ("pre-restore".equals(h.labels().get("kind")) && !g.contains("pre-restore")) {
-                g = "pre-restore " + g;
-            }
+            String g = h.safetyBackup() ? "kind=" + ManifestHeader.PRE_RESTORE + " " + grouping.apply(h) : grouping.apply(h);
             byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(h);
         }
         if (policy instanceof KeepPolicy kp) {
@@ -75,8 +72,7 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
         Map<String, List<RetentionPolicy.Decision>> out = new LinkedHashMap<>();
         byGroup.forEach((group, list) -> {
             list.sort(Comparator.comparing(ManifestHeader::createdAt).thenComparing(h -> h.id().value()));
-            List<ManifestHeader> counted = list.stream()
-                    .filter(h -> !failed.contains(h.id()) && h.storedBytes() > 0 && !h.artifacts().isEmpty()).toList();
+            List<ManifestHeader> counted = list.stream().filter(h -> !failed.contains(h.id()) && !isEmpty(h)).toList();
             Map<BackupId, List<String>> ruled = new LinkedHashMap<>();
             if (!counted.isEmpty()) {
                 RetentionPolicy.Plan plan = policy instanceof KeepPolicy kp ? kp.plan(counted, now, false) : policy.plan(counted, now);
@@ -118,9 +114,8 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
                 if (pinned.contains(h.id())) {
                     reasons.add("pinned");
                 }
-                boolean empty = h.storedBytes() <= 0 || h.artifacts().isEmpty();
                 decisions.add(!reasons.isEmpty() ? new RetentionPolicy.Decision(h.id(), true, reasons)
-                        : new RetentionPolicy.Decision(h.id(), false, List.of(empty ? EMPTY : NO_RULE)));
+                        : new RetentionPolicy.Decision(h.id(), false, List.of(isEmpty(h) ? EMPTY : NO_RULE)));
             }
             if (decisions.stream().noneMatch(RetentionPolicy.Decision::keep)) {
                 throw BackupException.badInput("The policy would empty group '" + group + "'; nothing is planned.");
@@ -128,6 +123,11 @@ public record PrunePlan(Map<String, List<RetentionPolicy.Decision>> groups) {
             out.put(group, decisions);
         });
         return new PrunePlan(out);
+    }
+
+    /** A sealed backup that stores nothing: never a good one. */
+    private static boolean isEmpty(ManifestHeader h) {
+        return h.storedBytes() <= 0 || h.artifacts().isEmpty();
     }
 
     /** Every backup to forget, across groups. */
